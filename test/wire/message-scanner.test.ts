@@ -49,7 +49,7 @@ describe('MessageScanner', () => {
     const proto = inputProtocol(msg);
     const header = proto.readMessageBegin();
     expect(header.fname).toBe('ExecuteStatement');
-    const req = new tcli.TExecuteStatementReq();
+    const req = new tcli.TExecuteStatementReq() as InstanceType<typeof tcli.TExecuteStatementReq> & { read(p: unknown): void };
     proto.readStructBegin();
     proto.readFieldBegin();
     req.read(proto);

@@ -1,0 +1,356 @@
+/**
+ * One direct HS2 connection to one coordinator: a socket, an HS2 session, and
+ * the statement calls `query`, `execute` and `stream`.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+import { ClientClosedError, ConnectTimeoutError, ImpalaError, ProtocolError } from '../errors.js';
+import { bindParameters, type BindValue } from '../sql/bind.js';
+import { impala, tcli, type TCLITypes } from '../wire/gen.js';
+import type { FrameParser } from '../wire/sasl-frames.js';
+import type { Column } from './columns.js';
+import { StopCondition } from './deadline.js';
+import { Operation, type OperationContext } from './operation.js';
+import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
+import { RpcChannel } from './rpc-channel.js';
+import { toRowArrays, toRowObjects, type Row, type Value } from './row-set.js';
+import { saslPlainHandshake } from './sasl-plain.js';
+import { openSocket } from './socket-connect.js';
+import { checkStatus } from './status.js';
+import { resolveStatementOptions, type StatementOptions } from './statement-options.js';
+import { trackSessionState, type SessionState } from './session-state.js';
+
+/** Rows, columns and provenance of a query. */
+export interface QueryResult<R = Row> {
+  /** All rows, as objects keyed by column name (or arrays with `rowMode: 'array'`). */
+  rows: R[];
+  /** Result columns with Impala type names. */
+  columns: Column[];
+  /** Impala query id (`hi:lo`). */
+  queryId: string;
+  /** `host:port` of the coordinator that ran it. */
+  coordinator: string;
+  /** The runtime profile, when asked for with `profile: true`. */
+  profile?: string;
+}
+
+/** Outcome of a statement run for its effect. */
+export interface ExecuteResult {
+  /** Rows inserted/updated/deleted as the server reported them (0 for DDL). */
+  rowsAffected: number;
+  /** Impala query id (`hi:lo`). */
+  queryId: string;
+  /** `host:port` of the coordinator that ran it. */
+  coordinator: string;
+}
+
+/** What PingImpalaHS2Service answered. */
+export interface PingResult {
+  /** The server's version string. */
+  version: string;
+  /** The impalad web UI address. */
+  webserverAddress?: string;
+  /** Round trip, in ms. */
+  latencyMs: number;
+}
+
+/** HS2 protocol version impala-pool asks for (what impala-shell asks for). */
+const CLIENT_PROTOCOL = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
+
+/**
+ * Opens one direct HS2 connection (socket, optional TLS and SASL, HS2 session)
+ * within `connectTimeoutMs`.
+ *
+ * @throws TypeError for bad options; ImpalaError subclasses for connect failures
+ */
+export async function connect(options: ConnectOptions): Promise<Hs2Connection> {
+  const opts = resolveConnectOptions(options);
+  return Hs2Connection.open(opts);
+}
+
+/** A live HS2 session on one coordinator. Create with {@link connect}. */
+export class Hs2Connection {
+  /** `host:port` of the coordinator. */
+  readonly coordinator: string;
+  /** Protocol version the server agreed to. */
+  readonly serverProtocolVersion: number;
+  /** USE and SET statements that succeeded on this session, for replay on reconnect. */
+  readonly sessionState: SessionState;
+  private closing = false;
+  private readonly operations = new Set<Operation>();
+  private readonly ctx: OperationContext;
+
+  private constructor(
+    private readonly channel: RpcChannel,
+    private readonly session: TCLITypes.TSessionHandle,
+    private readonly opts: ResolvedConnectOptions,
+    serverProtocolVersion: number,
+  ) {
+    this.coordinator = `${opts.host}:${opts.port}`;
+    this.serverProtocolVersion = serverProtocolVersion;
+    this.sessionState = { database: opts.database, options: { ...opts.queryOptions } };
+    this.ctx = {
+      channel,
+      session,
+      coordinator: this.coordinator,
+      fetchSize: opts.fetchSize,
+      maxPollIntervalMs: opts.maxPollIntervalMs,
+      decode: { timestampsAsDate: opts.timestampsAsDate },
+    };
+  }
+
+  /** @internal Opens a connection with already-validated options. */
+  static async open(opts: ResolvedConnectOptions): Promise<Hs2Connection> {
+    const coordinator = `${opts.host}:${opts.port}`;
+    const deadline = Date.now() + opts.connectTimeoutMs;
+    const socket = await openSocket(opts, deadline);
+    let frames: FrameParser | undefined;
+    if (opts.auth.mechanism === 'PLAIN') {
+      frames = await saslPlainHandshake(socket, opts.auth, coordinator, deadline, opts.maxMessageBytes);
+    }
+    const channel = new RpcChannel(socket, {
+      coordinator,
+      rpcTimeoutMs: opts.rpcTimeoutMs,
+      maxMessageBytes: opts.maxMessageBytes,
+      ...(frames ? { frames } : {}),
+    });
+    try {
+      const configuration: Record<string, string> = { ...opts.queryOptions };
+      if (opts.database) configuration['use:database'] = opts.database;
+      const resp = await channel.call<TCLITypes.TOpenSessionResp>(
+        'OpenSession',
+        new tcli.TOpenSessionReq({
+          client_protocol: CLIENT_PROTOCOL,
+          ...(opts.username ? { username: opts.username } : {}),
+          configuration,
+        }),
+        Math.max(1, deadline - Date.now()),
+      );
+      checkStatus(resp.status, 'OpenSession', { coordinator, statementSent: false });
+      if (!resp.sessionHandle) throw new ProtocolError(`OpenSession on ${coordinator} returned no session`, { coordinator });
+      const version = resp.serverProtocolVersion ?? 0;
+      if (version < CLIENT_PROTOCOL) {
+        throw new ProtocolError(`${coordinator} speaks HS2 protocol V${version + 1}; impala-pool needs V6 (columnar results)`, { coordinator });
+      }
+      return new Hs2Connection(channel, resp.sessionHandle, opts, version);
+    } catch (err) {
+      channel.close();
+      const e = err instanceof ImpalaError ? err : new ProtocolError(String(err), { cause: err });
+      e.coordinator ??= coordinator;
+      e.statementSent = false;
+      if (e.code === 'IMPALA_RPC_TIMEOUT') {
+        throw new ConnectTimeoutError(`connect to ${coordinator} timed out after ${opts.connectTimeoutMs} ms (OpenSession got no answer)`, { coordinator, cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** False once the connection failed or was closed. */
+  get open(): boolean {
+    return !this.closing && this.channel.open;
+  }
+
+  /** Why the connection is no longer usable, once it is not. */
+  get closedReason(): ImpalaError | undefined {
+    return this.channel.closedReason;
+  }
+
+  /** When the connection last completed an RPC (ms since epoch). */
+  get lastActivityAt(): number {
+    return this.channel.lastActivityAt;
+  }
+
+  /** Statements currently running on this connection. */
+  get activeOperations(): number {
+    return this.operations.size;
+  }
+
+  /** Registers a callback for when the socket fails or closes. */
+  onClosed(listener: (err: ImpalaError) => void): void {
+    this.channel.onClosed(listener);
+  }
+
+  /** Runs a query and returns all its rows. */
+  async query<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<QueryResult<R>> {
+    const so = resolveStatementOptions(options);
+    return this.withOperation(sql, params, so, async (op) => {
+      const columns: Value[][] = op.columns.map(() => []);
+      for (;;) {
+        const batch = await op.fetch();
+        for (let c = 0; c < columns.length; c++) {
+          const target = columns[c]!;
+          for (const v of batch.data[c]!) target.push(v);
+        }
+        if (!batch.hasMoreRows) break;
+      }
+      const rows = (so.rowMode === 'array' ? toRowArrays(columns) : toRowObjects(op.columns, columns)) as R[];
+      const result: QueryResult<R> = { rows, columns: op.columns, queryId: op.queryId ?? '', coordinator: this.coordinator };
+      if (so.profile) result.profile = await op.runtimeProfile();
+      return result;
+    });
+  }
+
+  /** Runs a statement for its effect (DML, DDL, SET, USE) and returns the affected row count. */
+  async execute(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<ExecuteResult> {
+    const so = resolveStatementOptions(options);
+    let rowsAffected = 0;
+    const queryId = await this.withOperation(
+      sql,
+      params,
+      so,
+      async (op) => op.queryId ?? '',
+      (n) => (rowsAffected = n),
+    );
+    return { rowsAffected, queryId, coordinator: this.coordinator };
+  }
+
+  /**
+   * Streams a query's rows. Batches are fetched only as the loop consumes
+   * them (backpressure); leaving the loop early cancels and closes the
+   * operation on the server.
+   */
+  async *stream<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): AsyncGenerator<R, void, undefined> {
+    const so = resolveStatementOptions(options);
+    const text = bindParameters(sql, params);
+    const stop = new StopCondition(so.signal, so.timeoutMs, 'stream');
+    const op = this.begin(text, stop);
+    let finished = false;
+    try {
+      await op.run(so.queryOptions);
+      for (;;) {
+        const batch = await op.fetch();
+        const rows = so.rowMode === 'array' ? toRowArrays(batch.data) : toRowObjects(op.columns, batch.data);
+        for (const row of rows) {
+          yield row as R;
+          stop.check();
+        }
+        if (!batch.hasMoreRows) break;
+      }
+      finished = true;
+      await op.close();
+    } catch (err) {
+      throw await this.fail(op, stop, err);
+    } finally {
+      if (!finished) await this.abandon(op);
+      this.end(op, stop);
+    }
+  }
+
+  /** Pings the server (PingImpalaHS2Service); also validates the session. */
+  async ping(timeoutMs?: number): Promise<PingResult> {
+    this.assertOpen();
+    const started = performance.now();
+    const resp = await this.channel.call<{ status: TCLITypes.TStatus; version?: string; webserver_address?: string }>(
+      'PingImpalaHS2Service',
+      new impala.TPingImpalaHS2ServiceReq({ sessionHandle: this.session }),
+      timeoutMs,
+    );
+    checkStatus(resp.status, 'PingImpalaHS2Service', { coordinator: this.coordinator });
+    return {
+      version: resp.version ?? '',
+      ...(resp.webserver_address ? { webserverAddress: resp.webserver_address } : {}),
+      latencyMs: performance.now() - started,
+    };
+  }
+
+  /**
+   * Closes the HS2 session (the server closes its operations) and the
+   * socket. Waits at most `rpcTimeoutMs` for the server.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.channel.open) {
+      try {
+        await this.channel.call('CloseSession', new tcli.TCloseSessionReq({ sessionHandle: this.session }));
+      } catch {
+        // The socket is closed below either way; the server expires the session.
+      }
+    }
+    this.channel.close(new ClientClosedError(`connection to ${this.coordinator} was closed`, { coordinator: this.coordinator }));
+  }
+
+  /** Drops the socket at once, without closing the session politely. */
+  destroy(): void {
+    this.closing = true;
+    this.channel.close(new ClientClosedError(`connection to ${this.coordinator} was destroyed`, { coordinator: this.coordinator }));
+  }
+
+  /** `await using conn = await connect(...)` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Never shows credentials. */
+  [inspect.custom](): string {
+    return `Hs2Connection { coordinator: '${this.coordinator}', open: ${this.open}, activeOperations: ${this.operations.size} }`;
+  }
+
+  /** Runs `body` on an executed operation and closes it on every path. */
+  private async withOperation<T>(
+    sql: string,
+    params: readonly BindValue[] | undefined,
+    so: ReturnType<typeof resolveStatementOptions>,
+    body: (op: Operation) => Promise<T>,
+    onClosed?: (rowsAffected: number) => void,
+  ): Promise<T> {
+    const text = bindParameters(sql, params);
+    const stop = new StopCondition(so.signal, so.timeoutMs, 'statement');
+    const op = this.begin(text, stop);
+    try {
+      await op.run(so.queryOptions);
+      const result = await body(op);
+      const rows = await op.close();
+      onClosed?.(rows);
+      trackSessionState(this.sessionState, text);
+      return result;
+    } catch (err) {
+      throw await this.fail(op, stop, err);
+    } finally {
+      this.end(op, stop);
+    }
+  }
+
+  private begin(sql: string, stop: StopCondition): Operation {
+    if (!this.open) {
+      stop.dispose();
+      throw this.closedReason
+        ? new ClientClosedError(`connection to ${this.coordinator} is closed: ${this.closedReason.message}`, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
+        : new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator, statementSent: false });
+    }
+    const op = new Operation(this.ctx, sql, stop);
+    this.operations.add(op);
+    return op;
+  }
+
+  private end(op: Operation, stop: StopCondition): void {
+    stop.dispose();
+    this.operations.delete(op);
+  }
+
+  /** Cleans up after a failure and returns the error to throw. */
+  private async fail(op: Operation, stop: StopCondition, err: unknown): Promise<ImpalaError> {
+    const reason = stop.reason;
+    // A stop (abort/timeout) wins over whatever error it provoked.
+    const chosen = reason ?? err;
+    await this.abandon(op);
+    const sent = chosen instanceof ImpalaError && chosen.statementSent === false ? false : op.queryId !== undefined || (err as ImpalaError)?.statementSent !== false;
+    return op.annotate(chosen, sent);
+  }
+
+  /** Cancels (when it may still run) and closes an operation, ignoring errors. */
+  private async abandon(op: Operation): Promise<void> {
+    await op.cancel();
+    try {
+      await op.close();
+    } catch {
+      // Nothing more to do: a dead socket means the server frees it with the session.
+    }
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator });
+  }
+}
+

@@ -1,0 +1,160 @@
+/**
+ * Options of one direct HS2 connection, their defaults and their validation.
+ *
+ * @module
+ */
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  boolOption,
+  describe,
+  enumOption,
+  intOption,
+  msOption,
+  rejectUnknown,
+  stringMapOption,
+  stringOption,
+} from '../util/validate.js';
+
+/** No SASL: plain Thrift over TCP (impalad without authentication). */
+export interface NoSaslAuth {
+  mechanism: 'NOSASL';
+}
+
+/** SASL PLAIN: user name and password (impalad with LDAP authentication). */
+export interface PlainAuth {
+  mechanism: 'PLAIN';
+  /** User name sent in the SASL exchange. */
+  username: string;
+  /** Password sent in the SASL exchange; never logged, never in errors. */
+  password: string;
+}
+
+/** How the connection authenticates. */
+export type AuthOptions = NoSaslAuth | PlainAuth;
+
+/**
+ * TLS settings. `true` means TLS with the system's CAs and hostname checks.
+ * Hostnames are always verified unless you pass `rejectUnauthorized: false`.
+ */
+export type TlsOptions = boolean | Pick<TlsConnectionOptions, 'ca' | 'cert' | 'key' | 'servername' | 'rejectUnauthorized' | 'checkServerIdentity' | 'minVersion'>;
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** Host name or IP of the impalad coordinator. Required. */
+  host: string;
+  /** HS2 port. Default 21050. */
+  port?: number;
+  /** Deadline for TCP connect + TLS + SASL + OpenSession, in ms. Default 5000 (HAProxy's `timeout connect` in the seed). */
+  connectTimeoutMs?: number;
+  /** Deadline for any single RPC's answer, in ms; past it the connection is discarded. Default 60000. */
+  rpcTimeoutMs?: number;
+  /** Largest server message or frame accepted, in bytes. Default 128 MiB. */
+  maxMessageBytes?: number;
+  /** Authentication. Default `{ mechanism: 'NOSASL' }`. */
+  auth?: AuthOptions;
+  /** TLS. Default off. */
+  tls?: TlsOptions;
+  /** User name put in OpenSession (who the queries run as without SASL). Default: none. */
+  username?: string;
+  /** Database the session starts in (`use:database`). Default: the server's (`default`). */
+  database?: string;
+  /** Query options set for the whole session, e.g. `{ MEM_LIMIT: '2g' }`. Default none. */
+  queryOptions?: Record<string, string | number | boolean>;
+  /** Rows per FetchResults call. Default 10240 (impala-shell's). */
+  fetchSize?: number;
+  /** Longest pause between GetOperationStatus polls, in ms (polls back off from 1 ms to this). Default 100. */
+  maxPollIntervalMs?: number;
+  /** Return TIMESTAMP and DATE values as `Date` instead of the server's string. Default false. */
+  timestampsAsDate?: boolean;
+}
+
+/** Validated options with defaults filled in. */
+export interface ResolvedConnectOptions {
+  host: string;
+  port: number;
+  connectTimeoutMs: number;
+  rpcTimeoutMs: number;
+  maxMessageBytes: number;
+  auth: AuthOptions;
+  tls: false | Exclude<TlsOptions, boolean>;
+  username: string | undefined;
+  database: string | undefined;
+  queryOptions: Record<string, string>;
+  fetchSize: number;
+  maxPollIntervalMs: number;
+  timestampsAsDate: boolean;
+}
+
+const KNOWN = [
+  'host',
+  'port',
+  'connectTimeoutMs',
+  'rpcTimeoutMs',
+  'maxMessageBytes',
+  'auth',
+  'tls',
+  'username',
+  'database',
+  'queryOptions',
+  'fetchSize',
+  'maxPollIntervalMs',
+  'timestampsAsDate',
+] as const;
+
+/** Default HS2 binary port of impalad. */
+export const DEFAULT_HS2_PORT = 21050;
+
+/**
+ * Checks options and fills defaults.
+ *
+ * @throws TypeError naming the first bad option
+ */
+export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`connect options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknown('connect', options, KNOWN);
+  const host = stringOption('host', options.host);
+  if (host === undefined) throw new TypeError('option host is required');
+  return {
+    host,
+    port: intOption('port', options.port, DEFAULT_HS2_PORT, 1, 65535),
+    connectTimeoutMs: msOption('connectTimeoutMs', options.connectTimeoutMs, 5000),
+    rpcTimeoutMs: msOption('rpcTimeoutMs', options.rpcTimeoutMs, 60_000),
+    maxMessageBytes: intOption('maxMessageBytes', options.maxMessageBytes, 128 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    auth: resolveAuth(options.auth),
+    tls: resolveTls(options.tls),
+    username: stringOption('username', options.username),
+    database: stringOption('database', options.database),
+    queryOptions: stringMapOption('queryOptions', options.queryOptions),
+    fetchSize: intOption('fetchSize', options.fetchSize, 10240, 1, 1_000_000),
+    maxPollIntervalMs: msOption('maxPollIntervalMs', options.maxPollIntervalMs, 100),
+    timestampsAsDate: boolOption('timestampsAsDate', options.timestampsAsDate, false),
+  };
+}
+
+function resolveAuth(auth: unknown): AuthOptions {
+  if (auth === undefined) return { mechanism: 'NOSASL' };
+  if (auth === null || typeof auth !== 'object') throw new TypeError(`option auth must be an object, got ${describe(auth)}`);
+  const a = auth as Record<string, unknown>;
+  const mechanism = enumOption('auth.mechanism', a.mechanism, ['NOSASL', 'PLAIN'] as const, 'NOSASL');
+  if (mechanism === 'NOSASL') return { mechanism };
+  const username = stringOption('auth.username', a.username);
+  if (username === undefined) throw new TypeError('option auth.username is required for PLAIN');
+  // The password's value is never described, even when it is of the wrong type.
+  if (typeof a.password !== 'string') throw new TypeError('option auth.password must be a string');
+  return { mechanism, username, password: a.password };
+}
+
+function resolveTls(tls: unknown): ResolvedConnectOptions['tls'] {
+  if (tls === undefined || tls === false) return false;
+  if (tls === true) return {};
+  if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) {
+    throw new TypeError(`option tls must be a boolean or an object, got ${describe(tls)}`);
+  }
+  const t = tls as Record<string, unknown>;
+  rejectUnknown('tls', t, ['ca', 'cert', 'key', 'servername', 'rejectUnauthorized', 'checkServerIdentity', 'minVersion']);
+  boolOption('tls.rejectUnauthorized', t.rejectUnauthorized, true);
+  stringOption('tls.servername', t.servername);
+  return { ...(t as Exclude<TlsOptions, boolean>) };
+}

@@ -1,0 +1,253 @@
+/**
+ * One socket carrying Thrift RPCs to one coordinator, one call at a time.
+ *
+ * HS2 servers answer a connection's requests in order, so calls are queued
+ * and each has its own deadline. Any transport or protocol fault (timeout,
+ * reset, garbage, oversized message, wrong sequence id) poisons the channel:
+ * the socket is destroyed and every pending and later call fails with a typed
+ * error, because after such a fault nobody can tell which answer belongs to
+ * which request.
+ *
+ * @module
+ * @internal
+ */
+import type net from 'node:net';
+import {
+  ConnectionClosedError,
+  ImpalaError,
+  ProtocolError,
+  RpcTimeoutError,
+  ServerError,
+} from '../errors.js';
+import { service } from '../wire/gen.js';
+import { MessageReader } from '../wire/message-reader.js';
+import { encodeFrame, type FrameParser } from '../wire/sasl-frames.js';
+import { BinaryProtocol, MessageType, inputProtocol, outputTransport, type MessageHeader } from '../wire/thrift-codec.js';
+
+/** The generated client's method names that the channel may call. */
+export type RpcMethod =
+  | 'OpenSession'
+  | 'CloseSession'
+  | 'GetInfo'
+  | 'ExecuteStatement'
+  | 'GetOperationStatus'
+  | 'CancelOperation'
+  | 'CloseOperation'
+  | 'GetResultSetMetadata'
+  | 'FetchResults'
+  | 'GetLog'
+  | 'PingImpalaHS2Service'
+  | 'CloseImpalaOperation'
+  | 'GetRuntimeProfile'
+  | 'GetExecSummary';
+
+type GeneratedClient = InstanceType<typeof service.Client> & {
+  _reqs: Record<number, unknown>;
+  seqid(): number;
+  [k: `recv_${string}`]: (input: unknown, mtype: number, rseqid: number) => void;
+};
+
+interface InFlight {
+  method: RpcMethod;
+  seqid: number;
+  reject: (err: ImpalaError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Options of a channel. */
+export interface RpcChannelOptions {
+  coordinator: string;
+  rpcTimeoutMs: number;
+  maxMessageBytes: number;
+  /** Present when SASL negotiated: data frames are length-prefixed. */
+  frames?: FrameParser;
+}
+
+/** A Thrift RPC channel over an open socket. */
+export class RpcChannel {
+  private readonly client: GeneratedClient;
+  private readonly reader: MessageReader;
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight: InFlight | undefined;
+  private failure: ImpalaError | undefined;
+  private failureReported = false;
+  private readonly closedListeners: Array<(err: ImpalaError) => void> = [];
+  /** When the last RPC completed (ms since epoch); the pool uses it for idle checks. */
+  lastActivityAt = Date.now();
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: RpcChannelOptions,
+  ) {
+    this.reader = new MessageReader(opts.maxMessageBytes);
+    const framed = opts.frames !== undefined;
+    const transport = outputTransport((bytes) => {
+      socket.write(framed ? encodeFrame(bytes) : bytes);
+    });
+    this.client = new service.Client(transport, BinaryProtocol) as GeneratedClient;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      this.fail(new ConnectionClosedError(`connection to ${opts.coordinator} failed: ${err.code ?? err.message}`, { cause: err, coordinator: opts.coordinator })),
+    );
+    socket.on('close', () =>
+      this.fail(new ConnectionClosedError(`${opts.coordinator} closed the connection`, { coordinator: opts.coordinator })),
+    );
+    // Bytes that arrived with the end of SASL negotiation.
+    if (opts.frames) this.onData(Buffer.alloc(0));
+  }
+
+  /** True until the channel failed or was closed. */
+  get open(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** Why the channel closed, once it has. */
+  get closedReason(): ImpalaError | undefined {
+    return this.failure;
+  }
+
+  /** Registers a callback for when the channel fails or closes (once). */
+  onClosed(listener: (err: ImpalaError) => void): void {
+    if (this.failure) listener(this.failure);
+    else this.closedListeners.push(listener);
+  }
+
+  /**
+   * Sends one request and resolves with the decoded response struct. Errors
+   * are typed; `statementSent` on the error is false when the request was never
+   * written to the socket.
+   */
+  call<T>(method: RpcMethod, request: unknown, timeoutMs = this.opts.rpcTimeoutMs): Promise<T> {
+    const run = (): Promise<T> => this.send<T>(method, request, timeoutMs);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Closes the socket; pending calls fail with ConnectionClosedError. */
+  close(reason?: ImpalaError): void {
+    this.fail(reason ?? new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, { coordinator: this.opts.coordinator }));
+  }
+
+  private send<T>(method: RpcMethod, request: unknown, timeoutMs: number): Promise<T> {
+    if (this.failure) {
+      // The first caller after a failure nobody saw yet learns its real cause.
+      if (!this.failureReported) {
+        this.failureReported = true;
+        this.failure.statementSent = false;
+        return Promise.reject(this.failure);
+      }
+      const err = new ConnectionClosedError(this.failure.message, { cause: this.failure, coordinator: this.opts.coordinator, statementSent: false });
+      return Promise.reject(err);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const seqid = this.client.seqid() + 1;
+      const timer = setTimeout(() => {
+        this.fail(new RpcTimeoutError(`${method} to ${this.opts.coordinator} got no answer within ${timeoutMs} ms`, { coordinator: this.opts.coordinator }));
+      }, timeoutMs);
+      timer.unref();
+      this.inFlight = { method, seqid, reject, timer };
+      const generated = (this.client as unknown as Record<string, (req: unknown) => Promise<T>>)[method]!;
+      let pending: Promise<T>;
+      try {
+        pending = generated.call(this.client, request);
+      } catch (err) {
+        clearTimeout(timer);
+        this.inFlight = undefined;
+        reject(new ProtocolError(`could not encode ${method}: ${(err as Error).message}`, { cause: err, coordinator: this.opts.coordinator, statementSent: false }));
+        return;
+      }
+      pending.then(
+        (value) => {
+          this.settle(seqid);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.settle(seqid);
+          reject(this.applicationError(method, err));
+        },
+      );
+    });
+  }
+
+  private settle(seqid: number): void {
+    if (this.inFlight?.seqid === seqid) {
+      clearTimeout(this.inFlight.timer);
+      this.inFlight = undefined;
+    }
+    this.lastActivityAt = Date.now();
+  }
+
+  /** The generated client rejects with a TApplicationException or a string. */
+  private applicationError(method: RpcMethod, err: unknown): ImpalaError {
+    if (err instanceof ImpalaError) return err;
+    const coordinator = this.opts.coordinator;
+    if (typeof err === 'string') return new ProtocolError(`${coordinator}: ${err}`, { coordinator });
+    const message = (err as { message?: string })?.message ?? String(err);
+    return new ServerError(`${method} failed on ${coordinator}: ${message}`, { coordinator, cause: err });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    try {
+      if (this.opts.frames) {
+        this.opts.frames.push(chunk);
+        this.drainFrames();
+      } else {
+        this.dispatch(this.reader.push(chunk));
+      }
+    } catch (err) {
+      const e = err instanceof ImpalaError ? err : new ProtocolError(`bad answer from ${this.opts.coordinator}: ${(err as Error).message}`, { cause: err });
+      e.coordinator = this.opts.coordinator;
+      this.fail(e);
+    }
+  }
+
+  private drainFrames(): void {
+    for (let frame = this.opts.frames!.nextFrame(); frame; frame = this.opts.frames!.nextFrame()) {
+      this.dispatch(this.reader.push(frame));
+    }
+  }
+
+  private dispatch(messages: Buffer[]): void {
+    for (const bytes of messages) {
+      const proto = inputProtocol(bytes);
+      let header: MessageHeader;
+      try {
+        header = proto.readMessageBegin() as MessageHeader;
+      } catch (err) {
+        throw new ProtocolError(`unreadable message header from ${this.opts.coordinator}`, { cause: err });
+      }
+      const expected = this.inFlight;
+      if (!expected || header.rseqid !== expected.seqid || String(header.fname) !== expected.method) {
+        throw new ProtocolError(
+          `unexpected answer from ${this.opts.coordinator}: ${String(header.fname)}#${header.rseqid}` +
+            (expected ? `, waiting for ${expected.method}#${expected.seqid}` : ' while no call was pending'),
+        );
+      }
+      if (header.mtype !== MessageType.REPLY && header.mtype !== MessageType.EXCEPTION) {
+        throw new ProtocolError(`message type ${header.mtype} from ${this.opts.coordinator} is not a reply`);
+      }
+      try {
+        this.client[`recv_${expected.method}`]!(proto, header.mtype, header.rseqid);
+      } catch (err) {
+        throw new ProtocolError(`malformed ${expected.method} answer from ${this.opts.coordinator}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+
+  private fail(err: ImpalaError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.socket.destroy();
+    const pending = this.inFlight;
+    this.inFlight = undefined;
+    if (pending) {
+      this.failureReported = true;
+      clearTimeout(pending.timer);
+      delete this.client._reqs[pending.seqid];
+      pending.reject(err);
+    }
+    for (const listener of this.closedListeners.splice(0)) listener(err);
+  }
+}
