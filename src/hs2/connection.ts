@@ -335,8 +335,7 @@ export class Hs2Connection {
     // A stop (abort/timeout) wins over whatever error it provoked.
     const chosen = reason ?? err;
     await this.abandon(op);
-    const sent = chosen instanceof ImpalaError && chosen.statementSent === false ? false : op.queryId !== undefined || (err as ImpalaError)?.statementSent !== false;
-    return op.annotate(chosen, sent);
+    return op.annotate(chosen, op.sent);
   }
 
   /** Cancels (when it may still run) and closes an operation, ignoring errors. */

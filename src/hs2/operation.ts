@@ -44,6 +44,8 @@ export class Operation {
   columns: Column[] = [];
   /** Rows handed out so far. */
   rowsDelivered = 0;
+  /** Whether ExecuteStatement may have reached the server. */
+  sent = false;
 
   constructor(
     private readonly ctx: OperationContext,
@@ -66,11 +68,13 @@ export class Operation {
       runAsync: true,
     });
     let resp: TCLITypes.TExecuteStatementResp;
+    this.sent = true;
     try {
       resp = await this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req);
     } catch (err) {
       // A write that never happened is the only case known not to have reached the server.
-      throw this.annotate(err, (err as ImpalaError).statementSent === false ? false : true);
+      if ((err as ImpalaError).statementSent === false) this.sent = false;
+      throw this.annotate(err, this.sent);
     }
     this.handle = resp.operationHandle ?? undefined;
     this.queryId = queryIdFromGuid(this.handle?.operationId?.guid);
