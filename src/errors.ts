@@ -204,3 +204,37 @@ export function isConnectionFatal(err: unknown): boolean {
       return false;
   }
 }
+
+/** One coordinator tried for a request, and why it failed. */
+export interface AttemptFailure {
+  /** `host:port`. */
+  coordinator: string;
+  /** The error's code. */
+  code: ImpalaErrorCode;
+  /** The error's message. */
+  message: string;
+}
+
+/**
+ * No coordinator could take the request: every one tried failed (or none was
+ * eligible). `attempts` names each coordinator and its last error.
+ */
+export class NoHealthyCoordinatorError extends ImpalaError {
+  /** Each coordinator tried and why it failed. */
+  readonly attempts: AttemptFailure[];
+
+  /** @param attempts - the coordinators tried; @param details - cause and context */
+  constructor(attempts: AttemptFailure[], details: ImpalaErrorDetails = {}) {
+    const list = attempts.length === 0 ? 'no coordinator is available' : attempts.map((a) => `${a.coordinator}: ${a.message}`).join('; ');
+    super(`no healthy coordinator could run the request (${list})`, 'IMPALA_NO_HEALTHY_COORDINATOR', details);
+    this.attempts = attempts;
+  }
+}
+
+/** The pool was ended or destroyed. */
+export class PoolClosedError extends ImpalaError {
+  /** @param message - description */
+  constructor(message = 'The pool is closed') {
+    super(message, 'IMPALA_POOL_CLOSED', { statementSent: false });
+  }
+}

@@ -7,6 +7,17 @@
  *
  * @packageDocumentation
  */
+export { createPool, ImpalaPool } from './pool/pool.js';
+export type { PoolStatementOptions, SessionOptions, PoolStats } from './pool/pool.js';
+export { PoolConnection } from './pool/pool-connection.js';
+export type { PoolOptions, CoordinatorAddress, PooledConnectionOptions } from './pool/options.js';
+export { parsePoolUrl } from './pool/options.js';
+export type { CoordinatorStats } from './pool/coordinator.js';
+export type { HealthState } from './pool/health-state.js';
+export type { PoolEventMap, CoordinatorStateEvent, RetryEvent, ReconnectEvent, DrainEvent, StatementDiagnostic } from './pool/events.js';
+export { STRATEGY_NAMES, LeastConnStrategy, P2cStrategy, RoundRobinStrategy, RandomStrategy, StickyStrategy } from './pool/strategies/index.js';
+export type { Strategy, StrategyName, Candidate, PickRequest } from './pool/strategies/index.js';
+export type { Clock, RandomSource } from './util/clock.js';
 export { connect, Hs2Connection } from './hs2/connection.js';
 export type { QueryResult, ExecuteResult, PingResult } from './hs2/connection.js';
 export type { Column, ImpalaTypeName } from './hs2/columns.js';
@@ -32,6 +43,8 @@ export {
   QueryTimeoutError,
   ClientClosedError,
   OutcomeUnknownError,
+  NoHealthyCoordinatorError,
+  PoolClosedError,
   isConnectionFatal,
 } from './errors.js';
-export type { ImpalaErrorCode, ImpalaErrorDetails, ServerErrorDetails } from './errors.js';
+export type { ImpalaErrorCode, ImpalaErrorDetails, ServerErrorDetails, AttemptFailure } from './errors.js';

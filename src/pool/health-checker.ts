@@ -1,0 +1,107 @@
+/**
+ * Active, protocol-level health checks (HAProxy's `check`, but through HS2):
+ * each coordinator gets a small dedicated connection that is pinged with
+ * PingImpalaHS2Service every interval, with its own deadline. A coordinator
+ * that accepts TCP but never answers (a black hole, a hung impalad) fails the
+ * check, which a TCP connect check cannot see. Down coordinators are probed
+ * only when their ejection backoff has elapsed; a probe is a fresh connect
+ * (TCP + OpenSession) plus a ping.
+ *
+ * @module
+ * @internal
+ */
+import { Hs2Connection } from '../hs2/connection.js';
+import { resolveConnectOptions } from '../hs2/options.js';
+import type { Coordinator } from './coordinator.js';
+import type { ResolvedPoolOptions } from './options.js';
+
+/** Runs the checks on a timer. */
+export class HealthChecker {
+  private timer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private readonly probes = new Map<Coordinator, Hs2Connection>();
+  private readonly running = new Set<Coordinator>();
+  private stopped = false;
+
+  constructor(
+    private readonly coordinators: () => readonly Coordinator[],
+    private readonly options: ResolvedPoolOptions,
+  ) {}
+
+  /** Starts the timers (no-op when checks are off). */
+  start(): void {
+    if (this.options.healthCheckIntervalMs > 0) {
+      this.timer = setInterval(() => void this.checkAll(), this.options.healthCheckIntervalMs);
+      this.timer.unref();
+    }
+    if (this.options.keepaliveIntervalMs > 0) {
+      const every = this.options.keepaliveIntervalMs;
+      this.keepaliveTimer = setInterval(() => {
+        for (const c of this.coordinators()) if (c.health.eligible) void c.keepalive(every);
+      }, every);
+      this.keepaliveTimer.unref();
+    }
+  }
+
+  /** Runs one round now (tests and the first round after start). */
+  async checkAll(): Promise<void> {
+    await Promise.all(this.coordinators().map((c) => this.check(c)));
+  }
+
+  /** Checks one coordinator unless a check of it is already running. */
+  async check(c: Coordinator): Promise<void> {
+    const state = c.health.state;
+    if (this.stopped || this.running.has(c) || state === 'removed' || state === 'draining') return;
+    if ((state === 'down' || state === 'probing') && !c.health.probeDue()) return;
+    this.running.add(c);
+    try {
+      const conn = await this.probeConnection(c);
+      await conn.ping(this.options.healthCheckTimeoutMs);
+      if (!this.stopped) c.health.success();
+    } catch (err) {
+      this.dropProbe(c);
+      if (!this.stopped) c.recordFailure(err);
+    } finally {
+      this.running.delete(c);
+    }
+  }
+
+  /** Closes a coordinator's probe connection (it left the pool). */
+  forget(c: Coordinator): void {
+    this.dropProbe(c);
+  }
+
+  /** Stops the timers and closes every probe connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    const conns = [...this.probes.values()];
+    this.probes.clear();
+    await Promise.all(conns.map((c) => c.close()));
+  }
+
+  private async probeConnection(c: Coordinator): Promise<Hs2Connection> {
+    const existing = this.probes.get(c);
+    if (existing?.open) return existing;
+    const conn = await Hs2Connection.open(
+      resolveConnectOptions({
+        ...this.options.connection,
+        host: c.host,
+        port: c.port,
+        connectTimeoutMs: Math.min(this.options.healthCheckTimeoutMs, this.options.connection.connectTimeoutMs ?? 5000),
+      }),
+    );
+    if (this.stopped) {
+      conn.destroy();
+      throw new Error('health checker stopped');
+    }
+    this.probes.set(c, conn);
+    return conn;
+  }
+
+  private dropProbe(c: Coordinator): void {
+    this.probes.get(c)?.destroy();
+    this.probes.delete(c);
+  }
+}

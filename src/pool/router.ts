@@ -1,0 +1,71 @@
+/**
+ * Choosing the coordinator for a request: table pins first (DDL
+ * consistency), then affinity keys, then the balancing strategy over healthy
+ * coordinators; and when none is healthy, every coordinator not yet tried
+ * (panic mode: better to try a coordinator marked down than to fail untried).
+ *
+ * @module
+ */
+import type { Classification } from '../sql/classify.js';
+import type { AffinityTable } from './affinity.js';
+import type { Coordinator } from './coordinator.js';
+import type { Strategy } from './strategies/index.js';
+
+/** What a routing decision is based on. */
+export interface RouteRequest {
+  /** The statement, when there is one (sessions route before their first statement). */
+  statement?: Classification;
+  /** Database unqualified table names resolve in. */
+  database: string;
+  /** Affinity key, if any. */
+  affinityKey?: string | undefined;
+  /** Coordinators already tried for this request. */
+  exclude: ReadonlySet<string>;
+}
+
+/** How the coordinator was chosen (for events and tests). */
+export type RouteReason = 'table-pin' | 'affinity' | 'strategy' | 'panic';
+
+/** A routing decision. */
+export interface Route {
+  coordinator: Coordinator;
+  reason: RouteReason;
+}
+
+/** Routes requests over a changing set of coordinators. */
+export class Router {
+  constructor(
+    private readonly coordinators: () => readonly Coordinator[],
+    private readonly strategy: Strategy,
+    private readonly affinity: AffinityTable,
+    private readonly pinTables: boolean,
+  ) {}
+
+  /** Picks a coordinator, or undefined when every one was tried or is gone. */
+  route(req: RouteRequest): Route | undefined {
+    const all = this.coordinators().filter((c) => c.health.state !== 'removed' && !req.exclude.has(c.id));
+    const eligible = all.filter((c) => c.health.eligible);
+    const byId = (id: string | undefined): Coordinator | undefined => (id === undefined ? undefined : eligible.find((c) => c.id === id));
+
+    if (this.pinTables && req.statement) {
+      const pinned = byId(this.affinity.tableCoordinator(req.statement, req.database));
+      if (pinned) return { coordinator: pinned, reason: 'table-pin' };
+    }
+    if (req.affinityKey !== undefined) {
+      const keyed = byId(this.affinity.keyCoordinator(req.affinityKey));
+      if (keyed) return { coordinator: keyed, reason: 'affinity' };
+    }
+    if (eligible.length > 0) {
+      const picked = this.strategy.pick(eligible, { affinityKey: req.affinityKey }) as Coordinator | undefined;
+      if (picked) {
+        if (req.affinityKey !== undefined) this.affinity.pinKey(req.affinityKey, picked.id);
+        return { coordinator: picked, reason: 'strategy' };
+      }
+    }
+    // Panic: nothing healthy is left; a draining coordinator still refuses new work.
+    const desperate = all.filter((c) => c.health.state !== 'draining');
+    if (desperate.length === 0) return undefined;
+    const picked = (this.strategy.pick(desperate, { affinityKey: req.affinityKey }) as Coordinator | undefined) ?? desperate[0]!;
+    return { coordinator: picked, reason: 'panic' };
+  }
+}
