@@ -85,9 +85,8 @@ export interface ResolvedConnectOptions {
   timestampsAsDate: boolean;
 }
 
-const KNOWN = [
-  'host',
-  'port',
+/** Connection option names other than the address (shared with the pool's options). */
+export const CONNECTION_OPTION_KEYS = [
   'connectTimeoutMs',
   'rpcTimeoutMs',
   'maxMessageBytes',
@@ -100,6 +99,8 @@ const KNOWN = [
   'maxPollIntervalMs',
   'timestampsAsDate',
 ] as const;
+
+const KNOWN = ['host', 'port', ...CONNECTION_OPTION_KEYS] as const;
 
 /** Default HS2 binary port of impalad. */
 export const DEFAULT_HS2_PORT = 21050;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ConnectOptions } from '../hs2/options.js';
-import { DEFAULT_HS2_PORT } from '../hs2/options.js';
+import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_PORT } from '../hs2/options.js';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../util/clock.js';
 import {
   boolOption,
@@ -114,19 +114,7 @@ export interface ResolvedPoolOptions {
   random: RandomSource;
 }
 
-const CONNECTION_KEYS = [
-  'connectTimeoutMs',
-  'rpcTimeoutMs',
-  'maxMessageBytes',
-  'auth',
-  'tls',
-  'username',
-  'database',
-  'queryOptions',
-  'fetchSize',
-  'maxPollIntervalMs',
-  'timestampsAsDate',
-] as const;
+const CONNECTION_KEYS = CONNECTION_OPTION_KEYS;
 
 const POOL_KEYS = [
   'hosts',
