@@ -1,0 +1,154 @@
+/**
+ * Analysis of one statement, synchronous from the client's view as in
+ * impalad: translation, catalog checks and DuckDB's binder run before
+ * ExecuteStatement answers, so unknown tables and syntax errors come back in
+ * its status; what remains is execution, which runs in the background.
+ *
+ * @module
+ */
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { CatalogChange } from './catalog-bus.js';
+import type { Catalog } from './catalog.js';
+import { executeMeta } from './meta-statements.js';
+import type { Execution, ExecutionResult } from './execution.js';
+import { fromDuckDBError } from './impala-errors.js';
+import { impalaTypeOfDuckDB, type ImpalaType } from './impala-types.js';
+import { DuckDBRowSource } from './row-source.js';
+import type { ResultColumn } from './row-set.js';
+import type { Session } from './session.js';
+import { translate } from './sql-translate.js';
+import type { DuckPlan } from './statement-plan.js';
+import type { TableRef } from './token-cursor.js';
+
+/** What analysis needs from the coordinator. */
+export interface AnalyzerContext {
+  /** The coordinator's catalog. */
+  catalog: Catalog;
+  /**
+   * Hands a successful DDL/DML change to the other coordinators; resolves
+   * once they all have it. Absent for a lone coordinator.
+   */
+  publish?: (change: CatalogChange) => Promise<void>;
+  /** Whether to wait for {@link publish} before the statement finishes (SYNC_DDL, or no propagation delay). */
+  waitForPublish: boolean;
+}
+
+/**
+ * Analyses `sql` in `session`. SET and USE take effect here, as impalad
+ * applies them before answering ExecuteStatement.
+ *
+ * @throws StatementError with Impala's text for anything analysis rejects
+ */
+export async function analyzeStatement(ctx: AnalyzerContext, session: Session, sql: string): Promise<Execution> {
+  const { catalog } = ctx;
+  const plan = translate(sql, {
+    database: session.database,
+    dataColumns: (ref) => catalog.notes.dataColumns(ref),
+    tableColumns: (ref) => catalog.notes.get(ref)?.columns,
+  });
+  if (plan.type !== 'duckdb') return executeMeta(catalog, session, plan, sql);
+  const conn = await catalog.connect(session.database);
+  try {
+    return await prepareDuck(ctx, conn, session, plan, sql);
+  } catch (err) {
+    catalog.release(conn);
+    throw fromDuckDBError(err, { sql, database: session.database, dml: plan.kind === 'dml' });
+  }
+}
+
+/** Tables a DuckDB statement names, resolved against the session's database. */
+function referencedTables(conn: DuckDBConnection, sql: string, database: string): TableRef[] {
+  try {
+    return conn.getTableNames(sql, true).map((name) => {
+      const parts = name.split('.').map((p) => p.replace(/^"|"$/g, '').replace(/""/g, '"').toLowerCase());
+      const table = parts[parts.length - 1]!;
+      return { db: parts.length > 1 ? parts[parts.length - 2]! : database, table };
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The Impala type for a result column. DuckDB stores CHAR(n), VARCHAR(n)
+ * and TIMESTAMP as VARCHAR; a VARCHAR column named like a column declared
+ * with one of those in a table the query reads is reported as declared.
+ */
+function resultType(duckType: ReturnType<DuckDBPreparedStatement['columnType']>, name: string, notes: Catalog['notes'], tables: TableRef[]): ImpalaType {
+  const t = impalaTypeOfDuckDB(duckType);
+  if (t.name !== 'STRING') return t;
+  const declared = new Map<string, ImpalaType>();
+  for (const ref of tables) {
+    const d = notes.columnType(ref, name);
+    if (d && d.name !== 'STRING') declared.set(JSON.stringify(d), d);
+  }
+  return declared.size === 1 ? [...declared.values()][0]! : t;
+}
+
+async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session: Session, plan: DuckPlan, sql: string): Promise<Execution> {
+  const { catalog } = ctx;
+  const database = session.database;
+  await catalog.verify(conn, plan.checks);
+  if (plan.onlyIfExists && !(await catalog.tableKind(conn, plan.onlyIfExists))) {
+    catalog.release(conn);
+    return { kind: plan.kind, hasResultSet: false, columns: [], sleepMs: 0, tables: [], run: async () => ({}), interrupt: () => undefined, release: () => undefined };
+  }
+  const last = plan.statements[plan.statements.length - 1]!;
+  const analyzed = plan.analyze ?? last;
+  const tables = referencedTables(conn, analyzed, session.database);
+  const prepared = await conn.prepare(analyzed);
+  const columns: ResultColumn[] = [];
+  if (plan.hasResultSet) {
+    for (let i = 0; i < prepared.columnCount; i += 1) {
+      const name = prepared.columnName(i).toLowerCase();
+      const duckType = prepared.columnType(i);
+      columns.push({ name, type: resultType(duckType, name, catalog.notes, tables), duckType: duckType.typeId });
+    }
+  }
+  // One statement runs as prepared; a sequence runs as text in a transaction.
+  const single = plan.statements.length === 1 && plan.analyze === undefined;
+  if (!single) prepared.destroySync();
+  // Whether each effect's target existed before, for CREATE … IF NOT EXISTS.
+  const existed = await Promise.all(plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)));
+  let released = false;
+  const errCtx = { sql, database: session.database, dml: plan.kind === 'dml' };
+  const resultIndex = plan.resultIndex ?? plan.statements.length - 1;
+  return {
+    kind: plan.kind,
+    hasResultSet: plan.hasResultSet,
+    columns,
+    sleepMs: plan.sleepMs,
+    tables: tables.map((t) => `${t.db}.${t.table}`),
+    async run(): Promise<ExecutionResult> {
+      try {
+        let changed = 0;
+        if (single) {
+          if (plan.hasResultSet) return { rows: new DuckDBRowSource(await prepared.stream()) };
+          changed = (await prepared.run()).rowsChanged;
+        } else {
+          await conn.run('BEGIN TRANSACTION');
+          for (const [i, stmt] of plan.statements.entries()) {
+            const r = await conn.run(stmt);
+            if (i === resultIndex) changed = r.rowsChanged;
+          }
+          await conn.run('COMMIT');
+        }
+        plan.effects.forEach((e, i) => catalog.notes.apply(e, existed[i]!));
+        if (ctx.publish && plan.kind !== 'query') {
+          const published = ctx.publish({ database, statements: plan.statements, effects: plan.effects });
+          if (ctx.waitForPublish) await published;
+        }
+        return plan.reportsRows ? { rowsModified: changed } : {};
+      } catch (err) {
+        if (!single) await conn.run('ROLLBACK').catch(() => undefined);
+        throw fromDuckDBError(err, errCtx);
+      }
+    },
+    interrupt: () => conn.interrupt(),
+    release(): void {
+      if (released) return;
+      released = true;
+      catalog.release(conn);
+    },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * One emulated impalad coordinator: its own DuckDB catalog, an HS2 socket
+ * server, the session/operation registries and counters. A cluster is a
+ * list of these.
+ *
+ * @module
+ */
+import type { CatalogBus } from './catalog-bus.js';
+import { Catalog } from './catalog.js';
+import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
+import { Hs2Handler } from './hs2-handler.js';
+import { Hs2Server } from './hs2-server.js';
+import type { ResolvedClusterOptions } from './options.js';
+import { WEBSERVER_BASE_PORT } from './server-info.js';
+import type { ServerConnection } from './server-connection.js';
+
+// impalad's cap on rows in one FetchResults answer is the client's ask; ours
+// also bounds memory per answer.
+const MAX_FETCH_ROWS = 100_000;
+const MAX_FETCH_BYTES = 16 * 1024 * 1024;
+const SHUTDOWN_DRAIN_MS = 1000;
+
+/** Settings of one coordinator. */
+export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'ports' | 'catalogDelayMs'> {
+  /** Position in the cluster (0-based); names its web UI port. */
+  index: number;
+  /** Port to listen on; 0 lets the OS pick. */
+  port: number;
+  /** The cluster's metadata propagation, when there are other coordinators. */
+  bus?: CatalogBus;
+}
+
+/** A running coordinator. */
+export class Coordinator {
+  private readonly server: Hs2Server;
+  private readonly state: CoordinatorState;
+  private latency = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly config: CoordinatorConfig,
+    catalog: Catalog,
+  ) {
+    this.state = new CoordinatorState(catalog, '', `${config.host}:${WEBSERVER_BASE_PORT + config.index}`);
+    const bus = config.bus;
+    if (bus) {
+      bus.join(config.index, catalog);
+      this.state.publish = (change) => bus.publish(config.index, change);
+      this.state.propagationDelayMs = bus.delayMs;
+    }
+    this.server = new Hs2Server({
+      hostname: config.host,
+      users: config.users,
+      tls: config.tls,
+      maxMessageBytes: config.maxMessageBytes,
+      createHandler: (info) => new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }),
+      latencyMs: () => this.latency,
+      onOpen: () => {
+        this.state.connectionsOpen += 1;
+        this.state.connectionsTotal += 1;
+      },
+      onClose: (conn) => this.onDisconnect(conn),
+    });
+  }
+
+  /**
+   * Creates the catalog and starts listening. Clusters make coordinators;
+   * use `startCluster()`.
+   *
+   * @param config - settings
+   * @internal
+   */
+  static async start(config: CoordinatorConfig): Promise<Coordinator> {
+    const catalog = await Catalog.create(config.duckdbThreads);
+    const c = new Coordinator(config, catalog);
+    try {
+      await c.start();
+    } catch (err) {
+      catalog.close();
+      throw err;
+    }
+    return c;
+  }
+
+  /** `host:port` clients connect to, as in `cluster.hosts`. */
+  get host(): string {
+    return `${this.config.host}:${this.port}`;
+  }
+
+  /** The interface it listens on. */
+  get hostname(): string {
+    return this.config.host;
+  }
+
+  /** The HS2 port. */
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** Whether it accepts connections now. */
+  get running(): boolean {
+    return this.server.listening;
+  }
+
+  /** Its counters. */
+  stats(): CoordinatorStats {
+    return this.state.stats();
+  }
+
+  /**
+   * Listens again after {@link stop}, on the same port. The catalog (tables
+   * and data) survived the stop, as a restarted impalad finds its tables.
+   */
+  async start(): Promise<void> {
+    if (this.closed) throw new Error('the coordinator is closed');
+    await this.server.listen(this.server.port || this.config.port);
+    this.state.address = this.host;
+    this.state.shutdownMessage = undefined;
+    this.startSweeper();
+  }
+
+  /**
+   * Stops like an impalad process going away: closes the port and every
+   * connection, cancels and closes every session and operation. Tables stay
+   * for a later {@link start}.
+   */
+  async stop(): Promise<void> {
+    await this.halt(0);
+  }
+
+  private async halt(drainMs: number): Promise<void> {
+    this.stopSweeper();
+    await this.server.close(drainMs);
+    this.state.closeAll();
+  }
+
+  /** Drops every client connection (the port stays open), as a network blip would. */
+  dropConnections(): void {
+    this.server.dropConnections();
+  }
+
+  /**
+   * Delays every answer by `ms` milliseconds, as a slow or distant
+   * coordinator would. 0 removes the delay.
+   */
+  setLatency(ms: number): void {
+    if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`setLatency(ms) needs a non-negative integer, got ${String(ms)}`);
+    this.latency = ms;
+  }
+
+  /**
+   * Kills the coordinator abruptly, like SIGKILL on impalad: connections
+   * reset, the port closes, sessions and running statements are gone. Use
+   * {@link start} to bring it back (its tables survive).
+   */
+  kill(): void {
+    void this.stop();
+  }
+
+  /**
+   * Freezes the coordinator, like SIGSTOP: connections (and new ones) are
+   * accepted by the OS but nothing is read or answered until {@link resume}.
+   * In-process, statements already running keep running.
+   */
+  pause(): void {
+    this.server.pause();
+  }
+
+  /** Undoes {@link pause}: held requests are answered. */
+  resume(): void {
+    this.server.resume();
+  }
+
+  /**
+   * Graceful shutdown, as impalad's `:shutdown()`: new sessions and
+   * statements get "Server is being shut down" at once; running statements
+   * may finish for up to `graceMs`; then the coordinator stops.
+   *
+   * @param options.graceMs - longest wait for running statements, in ms (default 5000)
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 5000;
+    if (!Number.isInteger(graceMs) || graceMs < 0) throw new TypeError(`option graceMs must be a non-negative integer, got ${String(graceMs)}`);
+    this.state.shutdownMessage = `Server is being shut down: shutdown requested, grace period ${graceMs}ms.`;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.state.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    // The answer that finished the last statement may still be on its way out.
+    await this.halt(SHUTDOWN_DRAIN_MS);
+  }
+
+  /** Stops and frees the DuckDB instance for good. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    this.closed = true;
+    this.state.catalog.close();
+  }
+
+  private onDisconnect(conn: ServerConnection): void {
+    this.state.connectionsOpen -= 1;
+    const timeout = this.config.disconnectedSessionTimeoutMs;
+    const at = performance.now();
+    for (const s of [...this.state.sessions.values()]) {
+      if (s.connectionId !== conn.info.id || s.closed) continue;
+      if (timeout === 0) {
+        this.state.closeSession(s);
+        continue;
+      }
+      setTimeout(() => {
+        if (!s.closed && s.lastUsedMs <= at) this.state.closeSession(s);
+      }, timeout).unref();
+    }
+  }
+
+  private startSweeper(): void {
+    const idle = this.config.idleSessionTimeoutMs;
+    if (idle === 0 || this.sweeper) return;
+    this.sweeper = setInterval(() => this.expireIdle(idle), Math.max(10, Math.min(1000, Math.floor(idle / 4))));
+    this.sweeper.unref();
+  }
+
+  private stopSweeper(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Expires sessions idle longer than `idleMs`, as impalad's idle_session_timeout does. */
+  private expireIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const s of this.state.sessions.values()) {
+      if (s.closed || now - s.lastUsedMs < idleMs) continue;
+      // Work still running counts as activity.
+      if (this.state.operationsOf(s).some((op) => !op.terminal)) continue;
+      const last = new Date(Date.now() - (now - s.lastUsedMs)).toISOString();
+      this.state.closeSession(s, `Client session expired due to more than ${idleMs / 1000}s of inactivity (last activity was at: ${last}).`);
+    }
+  }
+}

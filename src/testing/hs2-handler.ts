@@ -1,0 +1,329 @@
+/**
+ * The ImpalaHiveServer2Service methods, for the generated Processor: one
+ * handler per client connection (it knows who authenticated), sharing the
+ * coordinator's state. Every failure becomes a TStatus with Impala's
+ * message; nothing a client sends can throw out of here.
+ *
+ * @module
+ */
+import Int64 from 'node-int64';
+import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
+import { analyzeStatement } from './analyzer.js';
+import type { CoordinatorState } from './coordinator-state.js';
+import { StatementError, invalidQueryHandle, invalidSession } from './impala-errors.js';
+import { typeDesc } from './impala-types.js';
+import { DEFAULT_QUERY_OPTIONS } from './meta-statements.js';
+import { Operation } from './operation.js';
+import { execSummary, runtimeProfile } from './profile.js';
+import { formatQueryId } from './query-id.js';
+import { RowSetBuilder } from './row-set.js';
+import { Session } from './session.js';
+import { IMPALA_VERSION } from './server-info.js';
+import { statementKind } from './sql-translate.js';
+
+/** Who is on the other end of a connection. */
+export interface ConnectionInfo {
+  /** Connection number on this coordinator. */
+  id: number;
+  /** User authenticated by SASL, if any. */
+  user: string | undefined;
+  /** Peer `host:port`. */
+  peer: string;
+}
+
+/** What a handler needs besides the state. */
+export interface HandlerOptions {
+  /** Approximate cap on one FetchResults answer, in bytes. */
+  maxFetchBytes: number;
+  /** Largest row count one FetchResults answers with. */
+  maxFetchRows: number;
+}
+
+const V6 = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
+const ok = (): TCLITypes.TStatus => new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS });
+
+function failed(err: unknown): TCLITypes.TStatus {
+  const e = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
+  return new tcli.TStatus({ statusCode: tcli.TStatusCode.ERROR_STATUS, errorMessage: e.message, sqlState: e.sqlState, errorCode: 0 });
+}
+
+function printable(guid: Buffer | null | undefined): string {
+  if (guid && guid.length === 16) return formatQueryId(guid);
+  return guid ? guid.toString('hex') : '';
+}
+
+const STATES: Record<Operation['state'], number> = {
+  INITIALIZED: tcli.TOperationState.INITIALIZED_STATE,
+  PENDING: tcli.TOperationState.PENDING_STATE,
+  RUNNING: tcli.TOperationState.RUNNING_STATE,
+  FINISHED: tcli.TOperationState.FINISHED_STATE,
+  CANCELED: tcli.TOperationState.CANCELED_STATE,
+  ERROR: tcli.TOperationState.ERROR_STATE,
+  CLOSED: tcli.TOperationState.CLOSED_STATE,
+};
+
+/** The service handler of one connection. */
+export class Hs2Handler {
+  /**
+   * @param state - the coordinator's registries and counters
+   * @param conn - the client connection
+   * @param options - fetch limits
+   */
+  constructor(
+    private readonly state: CoordinatorState,
+    private readonly conn: ConnectionInfo,
+    private readonly options: HandlerOptions,
+  ) {}
+
+  private session(handle: TCLITypes.TSessionHandle | null | undefined): Session {
+    const id = handle?.sessionId;
+    const s = id ? this.state.sessions.get(id.guid?.toString('hex') ?? '') : undefined;
+    if (!s || !id?.secret || !s.secret.equals(id.secret)) throw invalidSession(printable(id?.guid));
+    if (s.closed) throw s.closedReason ? new StatementError(s.closedReason) : invalidSession(s.printableId);
+    s.touch();
+    return s;
+  }
+
+  private operation(handle: TCLITypes.TOperationHandle | null | undefined, archived = false): Operation {
+    const id = handle?.operationId;
+    const key = id?.guid?.toString('hex') ?? '';
+    const op = this.state.operations.get(key) ?? (archived ? this.state.archive.get(key) : undefined);
+    if (!op || !id?.secret || !op.secret.equals(id.secret)) throw invalidQueryHandle(printable(id?.guid));
+    op.session.touch();
+    return op;
+  }
+
+  async OpenSession(req: TCLITypes.TOpenSessionReq): Promise<TCLITypes.TOpenSessionResp> {
+    const protocol = Math.min(req.client_protocol ?? V6, V6);
+    try {
+      if (this.state.shutdownMessage) throw new StatementError(this.state.shutdownMessage);
+      const session = new Session(this.conn.user ?? (req.username || 'anonymous'), protocol, this.conn.id, this.conn.peer);
+      for (const [key, value] of Object.entries(req.configuration ?? {})) {
+        const lower = key.toLowerCase();
+        if (lower === 'use:database') {
+          if (value) session.database = value.toLowerCase();
+        } else if (lower.startsWith('set:hiveconf:')) {
+          session.setOption(key.slice('set:hiveconf:'.length), value);
+        } else if (!lower.startsWith('impala.') && !lower.startsWith('set:hivevar:') && !lower.startsWith('set:system:')) {
+          session.setOption(key, value);
+        }
+      }
+      this.state.sessions.set(session.key, session);
+      const configuration: Record<string, string> = { ...DEFAULT_QUERY_OPTIONS, http_addr: this.state.webserverAddress };
+      for (const [k, v] of session.options) configuration[k] = v;
+      return new tcli.TOpenSessionResp({
+        status: ok(),
+        serverProtocolVersion: protocol,
+        sessionHandle: new tcli.TSessionHandle({ sessionId: new tcli.THandleIdentifier({ guid: session.guid, secret: session.secret }) }),
+        configuration,
+      });
+    } catch (err) {
+      return new tcli.TOpenSessionResp({ status: failed(err), serverProtocolVersion: protocol });
+    }
+  }
+
+  async CloseSession(req: TCLITypes.TCloseSessionReq): Promise<TCLITypes.TCloseSessionResp> {
+    try {
+      const id = req.sessionHandle?.sessionId;
+      const s = this.state.sessions.get(id?.guid?.toString('hex') ?? '');
+      // An expired session can still be closed, which forgets it.
+      if (s?.closedReason !== undefined && id?.secret && s.secret.equals(id.secret)) {
+        this.state.sessions.delete(s.key);
+        return new tcli.TCloseSessionResp({ status: ok() });
+      }
+      this.state.closeSession(this.session(req.sessionHandle));
+      return new tcli.TCloseSessionResp({ status: ok() });
+    } catch (err) {
+      return new tcli.TCloseSessionResp({ status: failed(err) });
+    }
+  }
+
+  async GetInfo(req: TCLITypes.TGetInfoReq): Promise<TCLITypes.TGetInfoResp> {
+    try {
+      this.session(req.sessionHandle);
+      let value: string;
+      switch (req.infoType) {
+        case tcli.TGetInfoType.CLI_SERVER_NAME:
+        case tcli.TGetInfoType.CLI_DBMS_NAME:
+          value = 'Impala';
+          break;
+        case tcli.TGetInfoType.CLI_DBMS_VER:
+          value = IMPALA_VERSION;
+          break;
+        default:
+          throw new StatementError('Unsupported operation');
+      }
+      return new tcli.TGetInfoResp({ status: ok(), infoValue: new tcli.TGetInfoValue({ stringValue: value }) });
+    } catch (err) {
+      return new tcli.TGetInfoResp({ status: failed(err), infoValue: new tcli.TGetInfoValue({ stringValue: '' }) });
+    }
+  }
+
+  async ExecuteStatement(req: TCLITypes.TExecuteStatementReq): Promise<TCLITypes.TExecuteStatementResp> {
+    try {
+      const session = this.session(req.sessionHandle);
+      const sql = req.statement ?? '';
+      // Refused before it counts: it never reached this coordinator's planner.
+      if (this.state.shutdownMessage) throw new StatementError(this.state.shutdownMessage);
+      this.state.countStatement(statementKind(sql));
+      const options = session.effectiveOptions(req.confOverlay);
+      const syncDdl = /^(1|true)$/i.test(options.get('SYNC_DDL') ?? '');
+      const exec = await analyzeStatement(
+        { catalog: this.state.catalog, ...(this.state.publish ? { publish: this.state.publish } : {}), waitForPublish: syncDdl || this.state.propagationDelayMs === 0 },
+        session,
+        sql,
+      );
+      if (session.closed) {
+        exec.release();
+        throw invalidSession(session.printableId);
+      }
+      const op = new Operation(session, sql, exec, this.state, options);
+      this.state.addOperation(op);
+      op.start();
+      return new tcli.TExecuteStatementResp({
+        status: ok(),
+        operationHandle: new tcli.TOperationHandle({
+          operationId: new tcli.THandleIdentifier({ guid: op.guid, secret: op.secret }),
+          operationType: tcli.TOperationType.EXECUTE_STATEMENT,
+          hasResultSet: op.hasResultSet,
+        }),
+      });
+    } catch (err) {
+      return new tcli.TExecuteStatementResp({ status: failed(err) });
+    }
+  }
+
+  async GetOperationStatus(req: TCLITypes.TGetOperationStatusReq): Promise<TCLITypes.TGetOperationStatusResp> {
+    try {
+      const op = this.operation(req.operationHandle);
+      const resp = new tcli.TGetOperationStatusResp({ status: ok(), operationState: STATES[op.state] });
+      if (op.state === 'ERROR' && op.error) {
+        resp.errorMessage = op.error.message;
+        resp.sqlState = op.error.sqlState;
+        resp.errorCode = 0;
+      }
+      return resp;
+    } catch (err) {
+      return new tcli.TGetOperationStatusResp({ status: failed(err) });
+    }
+  }
+
+  async CancelOperation(req: TCLITypes.TCancelOperationReq): Promise<TCLITypes.TCancelOperationResp> {
+    try {
+      this.operation(req.operationHandle).cancel();
+      return new tcli.TCancelOperationResp({ status: ok() });
+    } catch (err) {
+      return new tcli.TCancelOperationResp({ status: failed(err) });
+    }
+  }
+
+  async CloseOperation(req: TCLITypes.TCloseOperationReq): Promise<TCLITypes.TCloseOperationResp> {
+    try {
+      this.state.closeOperation(this.operation(req.operationHandle));
+      return new tcli.TCloseOperationResp({ status: ok() });
+    } catch (err) {
+      return new tcli.TCloseOperationResp({ status: failed(err) });
+    }
+  }
+
+  async CloseImpalaOperation(req: ImpalaTypes.TCloseImpalaOperationReq): Promise<ImpalaTypes.TCloseImpalaOperationResp> {
+    try {
+      const op = this.operation(req.operationHandle);
+      this.state.closeOperation(op);
+      const resp = new impala.TCloseImpalaOperationResp({ status: ok() });
+      if (op.exec.kind === 'dml' || op.rowsModified !== undefined) {
+        resp.dml_result = new impala.TDmlResult({ rows_modified: { '': new Int64(op.rowsModified ?? 0) }, num_row_errors: new Int64(0) });
+      }
+      return resp;
+    } catch (err) {
+      return new impala.TCloseImpalaOperationResp({ status: failed(err) });
+    }
+  }
+
+  async GetResultSetMetadata(req: TCLITypes.TGetResultSetMetadataReq): Promise<TCLITypes.TGetResultSetMetadataResp> {
+    try {
+      const op = this.operation(req.operationHandle);
+      const columns = op.exec.columns.map(
+        (c, i) => new tcli.TColumnDesc({ columnName: c.name, typeDesc: typeDesc(c.type), position: i }),
+      );
+      return new tcli.TGetResultSetMetadataResp({ status: ok(), schema: new tcli.TTableSchema({ columns }) });
+    } catch (err) {
+      return new tcli.TGetResultSetMetadataResp({ status: failed(err) });
+    }
+  }
+
+  async FetchResults(req: TCLITypes.TFetchResultsReq): Promise<TCLITypes.TFetchResultsResp> {
+    try {
+      const op = this.operation(req.operationHandle);
+      if (req.fetchType === 1) return this.fetchLog(op);
+      if (req.orientation === tcli.TFetchOrientation.FETCH_FIRST && op.rowsFetched > 0) {
+        throw new StatementError('Restarting of fetch requires enabling of query result caching.');
+      }
+      const asked = toNumber(req.maxRows);
+      const maxRows = Math.max(0, Math.min(asked, this.options.maxFetchRows));
+      const batch = await op.fetch(maxRows, this.options.maxFetchBytes);
+      return new tcli.TFetchResultsResp({ status: ok(), hasMoreRows: batch.hasMoreRows, results: batch.rowSet });
+    } catch (err) {
+      return new tcli.TFetchResultsResp({ status: failed(err) });
+    }
+  }
+
+  private fetchLog(op: Operation): TCLITypes.TFetchResultsResp {
+    const builder = new RowSetBuilder([{ name: 'log', type: { name: 'STRING' } }]);
+    for (const line of op.log) builder.addRow([line]);
+    return new tcli.TFetchResultsResp({ status: ok(), hasMoreRows: false, results: builder.build(0) });
+  }
+
+  async GetLog(req: TCLITypes.TGetLogReq): Promise<TCLITypes.TGetLogResp> {
+    try {
+      const op = this.operation(req.operationHandle);
+      return new tcli.TGetLogResp({ status: ok(), log: `${op.log.join('\n')}\n` });
+    } catch (err) {
+      return new tcli.TGetLogResp({ status: failed(err), log: '' });
+    }
+  }
+
+  async GetExecSummary(req: ImpalaTypes.TGetExecSummaryReq): Promise<ImpalaTypes.TGetExecSummaryResp> {
+    try {
+      return new impala.TGetExecSummaryResp({ status: ok(), summary: execSummary(this.operation(req.operationHandle, true)) });
+    } catch (err) {
+      return new impala.TGetExecSummaryResp({ status: failed(err) });
+    }
+  }
+
+  async GetRuntimeProfile(req: ImpalaTypes.TGetRuntimeProfileReq): Promise<ImpalaTypes.TGetRuntimeProfileResp> {
+    try {
+      const op = this.operation(req.operationHandle, true);
+      if ((req.format ?? impala.TRuntimeProfileFormat.STRING) !== impala.TRuntimeProfileFormat.STRING) {
+        throw new StatementError('Only the STRING runtime profile format is supported by the impala-pool test cluster');
+      }
+      return new impala.TGetRuntimeProfileResp({ status: ok(), profile: runtimeProfile(op, this.state.address) });
+    } catch (err) {
+      return new impala.TGetRuntimeProfileResp({ status: failed(err) });
+    }
+  }
+
+  async PingImpalaHS2Service(req: ImpalaTypes.TPingImpalaHS2ServiceReq): Promise<ImpalaTypes.TPingImpalaHS2ServiceResp> {
+    try {
+      this.session(req.sessionHandle);
+      return new impala.TPingImpalaHS2ServiceResp({
+        status: ok(),
+        version: IMPALA_VERSION,
+        webserver_address: this.state.webserverAddress,
+        timestamp: new Int64(Math.floor(performance.now())),
+      });
+    } catch (err) {
+      return new impala.TPingImpalaHS2ServiceResp({ status: failed(err) });
+    }
+  }
+}
+
+/** An i64 request field as a number (clients may send huge values; they clamp). */
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v && typeof (v as Int64).toNumber === 'function') {
+    const n = (v as Int64).toNumber(true);
+    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  }
+  return 0;
+}

@@ -1,0 +1,135 @@
+/**
+ * The listening side of a coordinator: a TCP (or TLS) server on loopback
+ * that hands each accepted socket to a {@link ServerConnection} and keeps
+ * track of them, so stopping leaves no socket and no listening port.
+ *
+ * @module
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ConnectionInfo } from './hs2-handler.js';
+import { ServerConnection, type PlainUsers } from './server-connection.js';
+
+/** TLS material for the server side. */
+export interface ServerTls {
+  /** Private key (PEM). */
+  key: string | Buffer;
+  /** Certificate chain (PEM). */
+  cert: string | Buffer;
+}
+
+/** How a server listens and what its connections do. */
+export interface Hs2ServerConfig {
+  /** Interface to bind. */
+  hostname: string;
+  /** SASL PLAIN users; undefined for NOSASL. */
+  users: PlainUsers | undefined;
+  /** TLS around the transport, when set. */
+  tls: ServerTls | undefined;
+  /** Largest client message accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Makes the service handler of a new connection. */
+  createHandler(info: ConnectionInfo): object;
+  /** Injected per-answer latency, in ms. */
+  latencyMs(): number;
+  /** A connection opened. */
+  onOpen(conn: ServerConnection): void;
+  /** A connection closed. */
+  onClose(conn: ServerConnection): void;
+}
+
+/** A socket server speaking HS2. */
+export class Hs2Server {
+  private server: net.Server | undefined;
+  private readonly connections = new Set<ServerConnection>();
+  private nextId = 1;
+  private boundPort = 0;
+  private paused = false;
+
+  /** @param config - transport settings and hooks */
+  constructor(private readonly config: Hs2ServerConfig) {}
+
+  /** The port bound (0 before the first listen). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Whether it is accepting connections. */
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param port - port to bind; 0 lets the OS pick
+   * @returns the bound port
+   */
+  async listen(port: number): Promise<number> {
+    if (this.server) return this.boundPort;
+    const onSocket = (socket: net.Socket): void => this.accept(socket);
+    const server = this.config.tls
+      ? tls.createServer({ key: this.config.tls.key, cert: this.config.tls.cert }, onSocket)
+      : net.createServer(onSocket);
+    // A failed TLS handshake is the client's problem, not the server's.
+    server.on('tlsClientError', (_err: Error, socket: net.Socket) => socket.destroy());
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: this.config.hostname, exclusive: true }, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.boundPort = (server.address() as net.AddressInfo).port;
+    return this.boundPort;
+  }
+
+  private accept(socket: net.Socket): void {
+    const conn = new ServerConnection(socket, this.nextId++, this.config);
+    this.connections.add(conn);
+    if (this.paused) conn.pause();
+    this.config.onOpen(conn);
+    socket.once('close', () => {
+      if (this.connections.delete(conn)) this.config.onClose(conn);
+    });
+  }
+
+  /** Holds every connection, present and new: nothing is read or answered until {@link resume}. */
+  pause(): void {
+    this.paused = true;
+    for (const conn of this.connections) conn.pause();
+  }
+
+  /** Undoes {@link pause}. */
+  resume(): void {
+    this.paused = false;
+    for (const conn of this.connections) conn.resume();
+  }
+
+  /** Destroys every client connection; keeps listening. */
+  dropConnections(): void {
+    for (const conn of [...this.connections]) conn.destroy();
+  }
+
+  /**
+   * Stops listening and drops every connection. Resolves once the port is
+   * released.
+   *
+   * @param drainMs - first wait up to this long for answers already being prepared (0: drop at once)
+   */
+  async close(drainMs = 0): Promise<void> {
+    if (drainMs > 0 && this.connections.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const answered = Promise.all([...this.connections].map((c) => c.whenAnswered()));
+      await Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, drainMs)))]);
+      clearTimeout(timer);
+    }
+    const server = this.server;
+    this.server = undefined;
+    this.paused = false;
+    this.dropConnections();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * `impala-pool/testing`: a local Impala test cluster for tests, demos and
+ * benchmarks. Each coordinator is a real HiveServer2 Thrift server on
+ * loopback that answers like impalad (sessions, async operations, columnar
+ * results, Impala's errors, ping, runtime profile, exec summary), with SQL run
+ * on DuckDB.
+ *
+ * @module
+ */
+export { startCluster, LocalCluster } from './cluster.js';
+export { Coordinator } from './coordinator.js';
+export type { CoordinatorStats } from './coordinator-state.js';
+export type { ClusterOptions, ClusterTls, PlainServerAuth } from './options.js';
+export type { StatementKind } from './statement-plan.js';
+export { formatQueryId } from './query-id.js';
+export { IMPALA_VERSION } from './server-info.js';

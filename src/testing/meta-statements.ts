@@ -1,0 +1,117 @@
+/**
+ * Statements answered from session state and the catalog rather than by
+ * running SQL: SET, USE, SHOW, DESCRIBE, EXPLAIN and the metadata no-ops
+ * (INVALIDATE METADATA, REFRESH, COMPUTE STATS).
+ *
+ * @module
+ */
+import { Catalog } from './catalog.js';
+import { fixedExecution, type Execution } from './execution.js';
+import { analysisError, fromDuckDBError } from './impala-errors.js';
+import { impalaType } from './impala-types.js';
+import { StaticRowSource } from './row-source.js';
+import type { ResultColumn } from './row-set.js';
+import type { Session } from './session.js';
+import type { MetaPlan } from './statement-plan.js';
+
+const STRING = impalaType('STRING');
+const cols = (...names: string[]): ResultColumn[] => names.map((name) => ({ name, type: STRING }));
+
+/** Query options SET lists even when the session has not set them, with impalad's defaults. */
+export const DEFAULT_QUERY_OPTIONS: Readonly<Record<string, string>> = {
+  ABORT_ON_ERROR: '0',
+  EXEC_TIME_LIMIT_S: '0',
+  EXPLAIN_LEVEL: '1',
+  MEM_LIMIT: '0',
+  MT_DOP: '',
+  QUERY_TIMEOUT_S: '0',
+  REQUEST_POOL: '',
+  SYNC_DDL: '0',
+  TIMEZONE: '',
+};
+
+/** Impala SHOW patterns: `*` matches anything, `|` separates alternatives; case-insensitive. */
+export function showPattern(pattern: string | undefined): (name: string) => boolean {
+  if (pattern === undefined) return () => true;
+  const alternatives = pattern.split('|').map((p) => p.trim().replace(/[.+?^${}()[\]\\]/g, '\\$&').replace(/\*/g, '.*'));
+  const re = new RegExp(`^(?:${alternatives.join('|')})$`, 'i');
+  return (name) => re.test(name);
+}
+
+/** Runs a meta statement's analysis (and, for SET/USE, its effect) and returns its execution. */
+export async function executeMeta(catalog: Catalog, session: Session, plan: MetaPlan, sql: string): Promise<Execution> {
+  switch (plan.type) {
+    case 'set':
+      session.setOption(plan.key, plan.value);
+      return fixedExecution('other', [], undefined);
+    case 'set-list': {
+      const all = new Map(Object.entries(DEFAULT_QUERY_OPTIONS));
+      for (const [k, v] of session.options) all.set(k, v);
+      const rows = [...all.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, v, 'REGULAR']);
+      return fixedExecution('other', cols('option', 'value', 'level'), new StaticRowSource(rows));
+    }
+    default:
+      break;
+  }
+  const conn = await catalog.connect(session.database).catch(() => catalog.connect('default'));
+  try {
+    switch (plan.type) {
+      case 'use':
+        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+        session.database = plan.db;
+        return fixedExecution('other', [], undefined);
+      case 'noop':
+        await catalog.verify(conn, plan.checks);
+        return fixedExecution(plan.kind, [], undefined);
+      case 'show-tables': {
+        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+        const match = showPattern(plan.pattern);
+        const names = (await catalog.listTables(conn, plan.db)).filter(match);
+        return fixedExecution('query', cols('name'), new StaticRowSource(names.map((n) => [n])));
+      }
+      case 'show-databases': {
+        const match = showPattern(plan.pattern);
+        const rows = (await catalog.listDatabases(conn)).filter(([name]) => match(name));
+        return fixedExecution('query', cols('name', 'comment'), new StaticRowSource(rows));
+      }
+      case 'describe': {
+        if (!(await catalog.tableKind(conn, plan.ref))) throw analysisError(`Could not resolve path: '${plan.ref.db}.${plan.ref.table}'`);
+        const described = await catalog.describe(conn, plan.ref);
+        const rows = described.map((c) => [c.name, Catalog.describeType(c.type), '']);
+        return fixedExecution('query', cols('name', 'type', 'comment'), new StaticRowSource(rows), [`${plan.ref.db}.${plan.ref.table}`]);
+      }
+      case 'describe-db': {
+        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+        const location = `hdfs://localhost:20500/test-warehouse/${plan.db === 'default' ? '' : `${plan.db}.db`}`;
+        return fixedExecution('query', cols('name', 'location', 'comment'), new StaticRowSource([[plan.db, location, '']]));
+      }
+      case 'explain': {
+        await catalog.verify(conn, plan.inner.checks);
+        const last = plan.inner.statements[plan.inner.statements.length - 1]!;
+        const prepared = await conn.prepare(last).catch((err: unknown) => {
+          throw fromDuckDBError(err, { sql, database: session.database, dml: plan.inner.kind === 'dml' });
+        });
+        prepared.destroySync();
+        return fixedExecution('query', cols('explain string'), new StaticRowSource(explainLines(plan.inner.kind).map((l) => [l])));
+      }
+    }
+  } finally {
+    catalog.release(conn);
+  }
+}
+
+/** An EXPLAIN in impalad's layout; the plan itself is DuckDB's business. */
+function explainLines(kind: string): string[] {
+  return [
+    'Max Per-Host Resource Reservation: Memory=0B Threads=1',
+    'Per-Host Resource Estimates: Memory=10MB',
+    'Codegen disabled by planner',
+    '',
+    kind === 'dml' ? 'WRITE TO HDFS' : 'PLAN-ROOT SINK',
+    '|',
+    '01:EXCHANGE [UNPARTITIONED]',
+    '|',
+    '00:SCAN DUCKDB',
+    '   row-size=0B cardinality=unavailable',
+  ];
+}

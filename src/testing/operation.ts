@@ -1,0 +1,216 @@
+/**
+ * One statement's life on a coordinator, as impalad runs it: registered at
+ * ExecuteStatement, executed in the background (Impala's `sleep()` first,
+ * cancellable), FINISHED once results can be fetched, rows streamed out on
+ * FetchResults, then closed.
+ *
+ * @module
+ */
+import type { TCLITypes } from '../wire/gen.js';
+import type { Execution } from './execution.js';
+import { CANCELLED_MESSAGE, StatementError } from './impala-errors.js';
+import { formatQueryId, guidKey, newQueryId, newSecret } from './query-id.js';
+import type { RowSource } from './row-source.js';
+import { RowSetBuilder } from './row-set.js';
+import type { Session } from './session.js';
+
+/** Operation states (HS2's TOperationState, by name). */
+export type OperationState = 'INITIALIZED' | 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELED' | 'ERROR' | 'CLOSED';
+
+/** Callbacks into the coordinator's counters. */
+export interface OperationHooks {
+  /** The statement began executing. */
+  onStart(op: Operation): void;
+  /** It stopped executing (done, failed, cancelled, all rows fetched or closed). Called once. */
+  onComplete(op: Operation): void;
+}
+
+/** One FetchResults answer. */
+export interface FetchBatch {
+  /** The rows. */
+  rowSet: TCLITypes.TRowSet;
+  /** Whether more rows may follow. */
+  hasMoreRows: boolean;
+}
+
+/** A statement registered on a coordinator. */
+export class Operation {
+  /** Handle guid: the query id in Impala's layout. */
+  readonly guid = newQueryId();
+  /** Handle secret. */
+  readonly secret = newSecret();
+  /** Registry key. */
+  readonly key = guidKey(this.guid);
+  /** Printable query id (`hi:lo`). */
+  readonly queryId = formatQueryId(this.guid);
+  /** Current state. */
+  state: OperationState = 'PENDING';
+  /** Why it failed (state ERROR or CANCELED). */
+  error: StatementError | undefined;
+  /** Wall-clock start. */
+  readonly startTime = new Date();
+  /** Wall-clock end of execution, once it ended. */
+  endTime: Date | undefined;
+  /** Rows handed to the client so far. */
+  rowsFetched = 0;
+  /** DML: rows inserted/updated/deleted. */
+  rowsModified: number | undefined;
+  /** The state it had when closed (what profiles of closed queries report). */
+  stateBeforeClose: OperationState | undefined;
+  /** Log lines (GetLog). */
+  readonly log: string[] = [];
+
+  private rows: RowSource | undefined;
+  private eos = false;
+  private completed = false;
+  private sleepTimer: NodeJS.Timeout | undefined;
+  private wakeSleep: (() => void) | undefined;
+  private readonly executed: Promise<void>;
+  private startExecution!: () => void;
+  private fetchChain: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param session - the session it runs in
+   * @param sql - the statement as sent
+   * @param exec - its analysed form
+   * @param hooks - coordinator counters
+   * @param options - effective query options (session + overlay)
+   */
+  constructor(
+    readonly session: Session,
+    readonly sql: string,
+    readonly exec: Execution,
+    private readonly hooks: OperationHooks,
+    readonly options: ReadonlyMap<string, string>,
+  ) {
+    this.executed = new Promise<void>((resolve) => {
+      this.startExecution = () => void this.execute().then(resolve, resolve);
+    });
+  }
+
+  /** Whether the client fetches rows. */
+  get hasResultSet(): boolean {
+    return this.exec.hasResultSet;
+  }
+
+  /** Whether execution is over (successfully or not). */
+  get terminal(): boolean {
+    return this.state === 'FINISHED' || this.state === 'CANCELED' || this.state === 'ERROR' || this.state === 'CLOSED';
+  }
+
+  /** Starts background execution. */
+  start(): void {
+    this.log.push(`Query submitted at: ${this.startTime.toISOString()}`);
+    this.hooks.onStart(this);
+    this.startExecution();
+  }
+
+  private async execute(): Promise<void> {
+    this.state = 'RUNNING';
+    try {
+      if (this.exec.sleepMs > 0) await this.sleep(this.exec.sleepMs);
+      if (this.state !== 'RUNNING') return;
+      const result = await this.exec.run();
+      if (this.state !== 'RUNNING') {
+        result.rows?.close();
+        return;
+      }
+      this.rows = result.rows;
+      this.rowsModified = result.rowsModified;
+      this.state = 'FINISHED';
+      this.log.push('Query finished');
+      if (!this.hasResultSet) this.finishExecution();
+    } catch (err) {
+      if (this.state !== 'RUNNING') return;
+      this.state = 'ERROR';
+      this.error = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
+      this.log.push(`Query failed: ${this.error.message}`);
+      this.finishExecution();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeSleep = resolve;
+      this.sleepTimer = setTimeout(resolve, ms);
+      this.sleepTimer.unref();
+    });
+  }
+
+  /** Marks execution over: releases DuckDB, counts it out of in-flight. */
+  private finishExecution(): void {
+    this.endTime ??= new Date();
+    if (!this.rows || this.eos) this.exec.release();
+    if (!this.completed) {
+      this.completed = true;
+      this.hooks.onComplete(this);
+    }
+  }
+
+  /**
+   * Fetches up to `maxRows` rows (fewer when they pass about `maxBytes`).
+   * Waits for execution like impalad's FetchResults.
+   *
+   * @throws StatementError for a failed or cancelled statement
+   */
+  fetch(maxRows: number, maxBytes: number): Promise<FetchBatch> {
+    const run = this.fetchChain.then(() => this.fetchNow(maxRows, maxBytes));
+    this.fetchChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fetchNow(maxRows: number, maxBytes: number): Promise<FetchBatch> {
+    await this.executed;
+    if (this.state === 'ERROR' || this.state === 'CANCELED') throw this.error ?? new StatementError(CANCELLED_MESSAGE);
+    const builder = new RowSetBuilder(this.exec.columns);
+    const start = this.rowsFetched;
+    if (this.rows && !this.eos && maxRows > 0) {
+      try {
+        this.eos = await this.rows.fill(builder, maxRows, maxBytes);
+      } catch (err) {
+        if (this.state === 'FINISHED') {
+          this.state = 'ERROR';
+          this.error = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
+          this.finishExecution();
+        }
+        throw this.error ?? err;
+      }
+      this.rowsFetched += builder.rows;
+      if (this.eos) this.finishExecution();
+    } else if (!this.rows) {
+      this.eos = true;
+    }
+    return { rowSet: builder.build(start), hasMoreRows: !this.eos };
+  }
+
+  /** Cancels execution (and any unfetched rows). Harmless once over. */
+  cancel(): void {
+    if (this.state === 'CLOSED' || this.state === 'ERROR' || this.state === 'CANCELED') return;
+    if (this.state === 'FINISHED' && (!this.hasResultSet || this.eos)) return;
+    this.state = 'CANCELED';
+    this.error = new StatementError(CANCELLED_MESSAGE);
+    this.log.push('Query cancelled');
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.wakeSleep?.();
+    this.exec.interrupt();
+    this.rows?.close();
+    this.eos = true;
+    this.finishExecution();
+    this.exec.release();
+  }
+
+  /** Cancels if still executing, then releases everything. */
+  close(): void {
+    if (this.state === 'CLOSED') return;
+    if (!this.terminal) this.cancel();
+    this.rows?.close();
+    this.exec.release();
+    this.endTime ??= new Date();
+    this.stateBeforeClose = this.state;
+    this.state = 'CLOSED';
+    if (!this.completed) {
+      this.completed = true;
+      this.hooks.onComplete(this);
+    }
+  }
+}

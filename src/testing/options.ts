@@ -1,0 +1,151 @@
+/**
+ * Options of the local test cluster, their defaults and validation.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
+import type { PlainUsers } from './server-connection.js';
+import type { ServerTls } from './hs2-server.js';
+
+/** SASL PLAIN authentication (what LDAP-backed impalads ask for). */
+export interface PlainServerAuth {
+  /** The only mechanism emulated. */
+  mechanism: 'PLAIN';
+  /** Accepted users: name → password. */
+  users: Record<string, string>;
+}
+
+/** TLS for the coordinators' HS2 ports. */
+export interface ClusterTls {
+  /** Private key, PEM. */
+  key: string | Buffer;
+  /** Certificate (chain), PEM. */
+  cert: string | Buffer;
+}
+
+/** Options of {@link startCluster}. */
+export interface ClusterOptions {
+  /** Number of coordinators, 1–64. Default 1. */
+  coordinators?: number;
+  /** Interface the coordinators listen on. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Port per coordinator (0 lets the OS pick). Default all 0. */
+  ports?: number[];
+  /** SASL PLAIN with these users; default none (NOSASL: unframed binary Thrift, as impalad without auth). */
+  auth?: PlainServerAuth;
+  /** TLS around the transport; default none. */
+  tls?: ClusterTls;
+  /** Largest message accepted from a client, in bytes; a bigger one closes that connection. Default 64 MiB. */
+  maxMessageBytes?: number;
+  /** DuckDB worker threads per coordinator. Default min(4, available CPUs). */
+  duckdbThreads?: number;
+  /**
+   * How long a session outlives the connection that opened it, in ms, before
+   * it is closed with its operations. impalad keeps them 15 minutes; the
+   * test cluster's default 0 closes them with the connection, so tests see
+   * clean counters.
+   */
+  disconnectedSessionTimeoutMs?: number;
+  /** Expire sessions idle this long, in ms (impalad's idle_session_timeout); 0 never. Default 0. */
+  idleSessionTimeoutMs?: number;
+  /**
+   * Metadata propagation delay between coordinators, in ms: DDL and DML
+   * that succeed on one coordinator reach the others this much later (as
+   * impalad's catalog updates do through catalogd and the statestore).
+   * Statements with SYNC_DDL=1 finish only once every coordinator has them.
+   * Default 0: the others have a change before its statement finishes.
+   */
+  catalogDelayMs?: number;
+  /** Where coordinators run. Only `'in-process'` (the default) is implemented yet. */
+  isolation?: 'in-process' | 'process';
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedClusterOptions {
+  coordinators: number;
+  host: string;
+  ports: number[];
+  users: PlainUsers | undefined;
+  tls: ServerTls | undefined;
+  maxMessageBytes: number;
+  duckdbThreads: number;
+  disconnectedSessionTimeoutMs: number;
+  idleSessionTimeoutMs: number;
+  catalogDelayMs: number;
+}
+
+const KNOWN = [
+  'coordinators',
+  'host',
+  'ports',
+  'auth',
+  'tls',
+  'maxMessageBytes',
+  'duckdbThreads',
+  'disconnectedSessionTimeoutMs',
+  'idleSessionTimeoutMs',
+  'catalogDelayMs',
+  'isolation',
+] as const;
+
+/**
+ * Applies defaults and checks every option.
+ *
+ * @throws TypeError naming the option that is wrong
+ */
+export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClusterOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('startCluster options must be an object');
+  rejectUnknown('startCluster', options, KNOWN);
+  const coordinators = intOption('coordinators', options.coordinators, 1, 1, 64);
+  const host = stringOption('host', options.host, '127.0.0.1')!;
+  let ports: number[] = Array.from({ length: coordinators }, () => 0);
+  if (options.ports !== undefined) {
+    if (!Array.isArray(options.ports) || options.ports.length !== coordinators) {
+      throw new TypeError(`option ports must be an array of ${coordinators} port numbers`);
+    }
+    ports = options.ports.map((p, i) => intOption(`ports[${i}]`, p, 0, 0, 65535));
+  }
+  const catalogDelayMs = msOption('catalogDelayMs', options.catalogDelayMs, 0, true);
+  if (options.isolation !== undefined && options.isolation !== 'in-process') {
+    throw new TypeError(`option isolation must be 'in-process' (process isolation is not implemented yet), got ${JSON.stringify(options.isolation)}`);
+  }
+  return {
+    coordinators,
+    host,
+    ports,
+    users: resolveAuth(options.auth),
+    tls: resolveTls(options.tls),
+    maxMessageBytes: intOption('maxMessageBytes', options.maxMessageBytes, 64 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    duckdbThreads: intOption('duckdbThreads', options.duckdbThreads, Math.max(1, Math.min(4, availableParallelism())), 1, 256),
+    disconnectedSessionTimeoutMs: msOption('disconnectedSessionTimeoutMs', options.disconnectedSessionTimeoutMs, 0, true),
+    idleSessionTimeoutMs: msOption('idleSessionTimeoutMs', options.idleSessionTimeoutMs, 0, true),
+    catalogDelayMs,
+  };
+}
+
+function resolveAuth(auth: unknown): PlainUsers | undefined {
+  if (auth === undefined) return undefined;
+  if (auth === null || typeof auth !== 'object') throw new TypeError('option auth must be { mechanism: "PLAIN", users: { name: password } }');
+  rejectUnknown('auth', auth, ['mechanism', 'users']);
+  const { mechanism, users } = auth as Partial<PlainServerAuth>;
+  if (mechanism !== 'PLAIN') throw new TypeError(`option auth.mechanism must be 'PLAIN', got ${JSON.stringify(mechanism)}`);
+  if (users === null || typeof users !== 'object' || Array.isArray(users) || Object.keys(users).length === 0) {
+    throw new TypeError('option auth.users must be a non-empty object of name → password');
+  }
+  for (const [name, password] of Object.entries(users)) {
+    if (typeof password !== 'string') throw new TypeError(`option auth.users.${name} must be a string password`);
+  }
+  return { ...users };
+}
+
+function resolveTls(value: unknown): ServerTls | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new TypeError('option tls must be { key, cert }');
+  rejectUnknown('tls', value, ['key', 'cert']);
+  const { key, cert } = value as Partial<ClusterTls>;
+  const pem = (v: unknown): boolean => (typeof v === 'string' && v.length > 0) || Buffer.isBuffer(v);
+  if (!pem(key)) throw new TypeError('option tls.key must be a PEM string or Buffer');
+  if (!pem(cert)) throw new TypeError('option tls.cert must be a PEM string or Buffer');
+  return { key: key!, cert: cert! };
+}

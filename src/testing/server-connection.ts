@@ -1,0 +1,195 @@
+/**
+ * One client connection to a coordinator: transport (unframed binary, or
+ * SASL PLAIN negotiation then 4-byte-length frames, as Hive's TSaslTransport
+ * does it), message cutting with a size cap, and dispatch to the generated
+ * Processor, answering requests in the order they came. Garbage, oversized
+ * messages or a failed handshake close this socket and nothing else.
+ *
+ * @module
+ */
+import type net from 'node:net';
+import { service } from '../wire/gen.js';
+import { MessageReader } from '../wire/message-reader.js';
+import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../wire/sasl-frames.js';
+import { BinaryProtocol, inputProtocol, outputTransport } from '../wire/thrift-codec.js';
+import type { ConnectionInfo } from './hs2-handler.js';
+
+/** SASL PLAIN users: name → password. */
+export type PlainUsers = Readonly<Record<string, string>>;
+
+/** What a connection needs from its server. */
+export interface ConnectionConfig {
+  /** SASL PLAIN users; undefined for NOSASL (unframed). */
+  users: PlainUsers | undefined;
+  /** Largest message or frame accepted from the client, in bytes. */
+  maxMessageBytes: number;
+  /** The service handler for this connection. */
+  createHandler(info: ConnectionInfo): object;
+  /** Milliseconds to hold each answer back (injected latency); 0 for none. */
+  latencyMs(): number;
+}
+
+// Beyond this many unanswered requests, stop reading until the backlog clears.
+const PAUSE_BACKLOG = 32;
+
+/** The server side of one client connection. */
+export class ServerConnection {
+  /** Connection info shared with the handler. */
+  readonly info: ConnectionInfo;
+  private readonly reader: MessageReader;
+  private readonly frames: FrameParser;
+  private phase: 'plain' | 'sasl-start' | 'sasl-response' | 'framed';
+  private processor: InstanceType<typeof service.Processor> | undefined;
+  private readonly queue: Buffer[] = [];
+  private busy = false;
+  private closed = false;
+  private paused: { promise: Promise<void>; resume: () => void } | undefined;
+  private idleWaiters: Array<() => void> = [];
+
+  /**
+   * @param socket - the accepted (TLS-wrapped, if configured) socket
+   * @param id - connection number on this coordinator
+   * @param config - transport and dispatch settings
+   */
+  constructor(
+    readonly socket: net.Socket,
+    id: number,
+    private readonly config: ConnectionConfig,
+  ) {
+    this.info = { id, user: undefined, peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` };
+    this.reader = new MessageReader(config.maxMessageBytes);
+    this.frames = new FrameParser(config.maxMessageBytes);
+    this.phase = config.users ? 'sasl-start' : 'plain';
+    if (!config.users) this.processor = new service.Processor(config.createHandler(this.info));
+    socket.setNoDelay(true);
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  /** Stops reading and answering (a black hole) until {@link resume}. */
+  pause(): void {
+    if (this.paused) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((r) => (resume = r));
+    this.paused = { promise, resume };
+    this.socket.pause();
+  }
+
+  /** Undoes {@link pause}: held answers go out, reading continues. */
+  resume(): void {
+    const p = this.paused;
+    if (!p) return;
+    this.paused = undefined;
+    this.socket.resume();
+    p.resume();
+  }
+
+  /** Resolves once every request received so far has been answered. */
+  whenAnswered(): Promise<void> {
+    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops the connection at once. */
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    try {
+      if (this.phase === 'plain') {
+        for (const msg of this.reader.push(chunk)) this.enqueue(msg);
+        return;
+      }
+      this.frames.push(chunk);
+      if (this.phase !== 'framed') this.negotiate();
+      if (this.phase === 'framed') {
+        for (let frame = this.frames.nextFrame(); frame; frame = this.frames.nextFrame()) {
+          // A message may span frames (or share one); cut messages from the payload stream.
+          for (const msg of this.reader.push(frame)) this.enqueue(msg);
+        }
+      }
+    } catch {
+      // Not Thrift, not SASL, or over the size cap: this client is done.
+      this.destroy();
+    }
+  }
+
+  /** Advances SASL PLAIN negotiation with whatever messages have arrived. */
+  private negotiate(): void {
+    for (let msg = this.frames.nextSaslMessage(); msg; msg = this.phase === 'framed' ? undefined : this.frames.nextSaslMessage()) {
+      if (this.phase === 'sasl-start') {
+        const mechanism = msg.payload.toString('utf8');
+        if (msg.status !== SaslStatus.START) return this.refuse(SaslStatus.ERROR, 'Expected START status');
+        if (mechanism !== 'PLAIN') return this.refuse(SaslStatus.BAD, `Unsupported mechanism type ${mechanism}`);
+        this.phase = 'sasl-response';
+        continue;
+      }
+      if (msg.status !== SaslStatus.OK && msg.status !== SaslStatus.COMPLETE) return this.refuse(SaslStatus.ERROR, 'Expected OK or COMPLETE status');
+      // authzid \0 authcid \0 password
+      const parts = msg.payload.toString('utf8').split('\0');
+      const user = parts[1] ?? '';
+      const password = parts.slice(2).join('\0');
+      const users = this.config.users ?? {};
+      const expected = Object.hasOwn(users, user) ? users[user] : undefined;
+      if (parts.length < 3 || expected === undefined || expected !== password) return this.refuse(SaslStatus.ERROR, 'Error validating the login');
+      this.info.user = user;
+      this.processor = new service.Processor(this.config.createHandler(this.info));
+      this.socket.write(encodeSaslMessage(SaslStatus.COMPLETE, Buffer.alloc(0)));
+      this.frames.startData();
+      this.phase = 'framed';
+    }
+  }
+
+  private refuse(status: number, reason: string): void {
+    this.closed = true;
+    this.socket.end(encodeSaslMessage(status, Buffer.from(reason, 'utf8')));
+    // A client that never reads must not keep the socket half-open.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private enqueue(msg: Buffer): void {
+    this.queue.push(msg);
+    if (this.queue.length >= PAUSE_BACKLOG) this.socket.pause();
+    if (!this.busy) void this.pump();
+  }
+
+  /** Answers queued requests one at a time, in order. */
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const msg = this.queue.shift()!;
+        if (this.queue.length < PAUSE_BACKLOG / 2 && !this.paused) this.socket.resume();
+        const reply = await this.process(msg);
+        const delay = this.config.latencyMs();
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
+        while (this.paused) await this.paused.promise;
+        if (this.closed) break;
+        const bytes = this.phase === 'framed' ? encodeFrame(reply) : reply;
+        if (!this.socket.write(bytes)) await new Promise<void>((r) => this.socket.once('drain', r).once('close', r));
+      }
+    } catch {
+      this.destroy();
+    } finally {
+      this.busy = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private process(msg: Buffer): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const output = new BinaryProtocol(outputTransport(resolve));
+      try {
+        this.processor!.process(inputProtocol(msg), output);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+}

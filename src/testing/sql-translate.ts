@@ -1,0 +1,300 @@
+/**
+ * Impala SQL → what the test coordinator runs: DuckDB SQL plus the checks,
+ * session changes and catalog notes around it. Queries and DML are
+ * translated here; DDL in sql-ddl.ts.
+ *
+ * @module
+ */
+import { parseError, STATEMENT_STARTS, unsupported } from './impala-errors.js';
+import { translateDdl } from './sql-ddl.js';
+import { duckIdent, isOp, isWord, tokenize, type Token } from './sql-lexer.js';
+import { newRewriteState as state, rewriteTokens } from './sql-rewrite.js';
+import { duckPlan, type DeclaredColumn, type DuckPlan, type Plan, type StatementKind, type TranslateContext } from './statement-plan.js';
+import { duckTable, splitTopLevel, TokenCursor } from './token-cursor.js';
+
+export type { TranslateContext };
+
+/**
+ * Translates one Impala statement.
+ *
+ * @throws StatementError with Impala's ParseException/AnalysisException text
+ */
+export function translate(sql: string, ctx: TranslateContext): Plan {
+  const cur = new TokenCursor(tokenize(sql), sql);
+  const tokens = cur.tokens;
+  while (isOp(tokens[tokens.length - 1], ';')) tokens.pop();
+  const semi = tokens.findIndex((t) => isOp(t, ';'));
+  if (semi !== -1) {
+    cur.pos = semi + 1;
+    throw cur.error();
+  }
+  if (tokens.length === 0) throw parseError(sql, 0, 'EOF', STATEMENT_STARTS);
+  const first = tokens[0]!;
+  const word = first.type === 'ident' ? first.value.toUpperCase() : first.text;
+  switch (word) {
+    case 'SELECT':
+    case 'VALUES':
+    case '(':
+      return queryPlan(tokens);
+    case 'WITH': {
+      const insertAt = topLevelWordIndex(tokens, 'INSERT');
+      if (insertAt > 0) return insertPlan(new TokenCursor(tokens.slice(insertAt), sql), ctx, tokens.slice(0, insertAt));
+      return queryPlan(tokens);
+    }
+    case 'EXPLAIN': {
+      cur.next();
+      const inner = translate(sql.slice(cur.peek()?.start ?? sql.length), ctx);
+      if (inner.type !== 'duckdb') throw unsupported('EXPLAIN of this statement');
+      return { type: 'explain', inner };
+    }
+    case 'INSERT':
+      return insertPlan(cur, ctx);
+    case 'UPDATE':
+    case 'DELETE':
+      {
+      const st = state();
+      return duckPlan('dml', false, [rewriteTokens(tokens, st)], true, st.sleepMs);
+    }
+    case 'SHOW':
+      return showPlan(cur, ctx);
+    case 'DESCRIBE':
+    case 'DESC':
+      return describePlan(cur, ctx);
+    case 'USE':
+      cur.next();
+      return { type: 'use', db: cur.finish(cur.expectName()) };
+    case 'SET':
+      return setPlan(cur);
+    case 'CREATE':
+    case 'DROP':
+    case 'ALTER':
+    case 'TRUNCATE':
+    case 'COMPUTE':
+    case 'REFRESH':
+    case 'INVALIDATE':
+    case 'COMMENT':
+      return translateDdl(cur, ctx);
+    case 'UPSERT':
+    case 'LOAD':
+    case 'GRANT':
+    case 'REVOKE':
+    case 'COPY':
+    case 'OPTIMIZE':
+    case 'MERGE':
+      throw unsupported(word);
+    default:
+      throw parseError(sql, first.start, first.type === 'ident' ? 'IDENTIFIER' : first.text, STATEMENT_STARTS);
+  }
+}
+
+function queryPlan(tokens: Token[]): DuckPlan {
+  const st = state();
+  const sql = rewriteTokens(tokens, st);
+  return duckPlan('query', true, [sql], false, st.sleepMs);
+}
+
+/** Index of the first top-level bare word `word`, or -1. */
+function topLevelWordIndex(tokens: Token[], word: string): number {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    if (isOp(t, '(')) depth += 1;
+    else if (isOp(t, ')')) depth -= 1;
+    else if (depth === 0 && isWord(t, word)) return i;
+  }
+  return -1;
+}
+
+/** Skips a `[hint]` or `[hint, hint]`. */
+function skipBracketHint(cur: TokenCursor): void {
+  if (!isOp(cur.peek(), '[')) return;
+  while (!cur.done && !cur.acceptOp(']')) cur.next();
+}
+
+function insertPlan(cur: TokenCursor, ctx: TranslateContext, withClause: Token[] = []): DuckPlan {
+  cur.expectWord('INSERT');
+  skipBracketHint(cur);
+  const overwrite = cur.acceptWord('OVERWRITE');
+  if (!overwrite) cur.expectWord('INTO');
+  cur.acceptWord('TABLE');
+  const ref = cur.expectTable(ctx.database);
+  let columns: string[] | undefined;
+  if (isOp(cur.peek(), '(') && !isQueryStart(cur.peek(1))) {
+    columns = splitTopLevel(cur.takeGroup()).map((part) => nameOf(part, cur));
+  }
+  const dynamic: string[] = [];
+  const statics: Array<{ name: string; value: string }> = [];
+  const st = state();
+  if (cur.acceptWord('PARTITION')) {
+    for (const part of splitTopLevel(cur.takeGroup())) {
+      const name = nameOf(part.slice(0, 1), cur);
+      if (part.length === 1) dynamic.push(name);
+      else if (isOp(part[1], '=')) statics.push({ name, value: rewriteTokens(part, st, 2) });
+      else throw cur.error('=');
+    }
+  }
+  skipBracketHint(cur);
+  if (cur.done) throw cur.error('SELECT');
+  const rest = cur.tokens.slice(cur.pos);
+  let query = rewriteTokens(rest, st);
+  if (withClause.length > 0) query = `${rewriteTokens(withClause, st)} ${query}`;
+  let columnList = columns ? [...columns, ...dynamic] : undefined;
+  if (statics.length > 0) {
+    const base = columns ?? ctx.dataColumns?.(ref);
+    columnList = base ? [...base, ...dynamic, ...statics.map((s) => s.name)] : undefined;
+    query = `SELECT *, ${statics.map((s) => s.value).join(', ')} FROM (${query}) AS __impala_insert`;
+  }
+  query = conformToDeclared(query, columnList, ctx.tableColumns?.(ref));
+  const target = duckTable(ref);
+  const list = columnList ? ` (${columnList.map(duckIdent).join(', ')})` : '';
+  const insert = `INSERT INTO ${target}${list} ${query}`;
+  if (!overwrite) {
+    const plan = duckPlan('dml', false, [insert], true, st.sleepMs);
+    plan.checks.push({ type: 'table-exists', ref, dml: true });
+    return plan;
+  }
+  // The query may read the table it overwrites, and must see the old rows.
+  const plan = duckPlan(
+    'dml',
+    false,
+    [
+      `CREATE OR REPLACE TEMP TABLE ${OVERWRITE_TEMP} AS ${query}`,
+      `DELETE FROM ${target}`,
+      `INSERT INTO ${target}${list} SELECT * FROM temp.${OVERWRITE_TEMP}`,
+      `DROP TABLE temp.${OVERWRITE_TEMP}`,
+    ],
+    true,
+    st.sleepMs,
+  );
+  plan.analyze = insert;
+  plan.resultIndex = 2;
+  plan.checks.push({ type: 'table-exists', ref, dml: true });
+  return plan;
+}
+
+const OVERWRITE_TEMP = '__impala_overwrite';
+
+/**
+ * Makes inserted values what the declared column types hold, since DuckDB
+ * stores them as VARCHAR: TIMESTAMP as canonical Impala text (whatever the
+ * value's type or spelling), CHAR(n)/VARCHAR(n) cut to n characters.
+ */
+function conformToDeclared(query: string, columnList: string[] | undefined, declared: readonly DeclaredColumn[] | undefined): string {
+  if (!declared) return query;
+  const targets = columnList ?? declared.map((c) => c.name);
+  const types = targets.map((name) => declared.find((c) => c.name === name)?.type);
+  const needed = types.some((t) => t && (t.name === 'TIMESTAMP' || ((t.name === 'CHAR' || t.name === 'VARCHAR') && t.length !== undefined)));
+  if (!needed) return query;
+  const names = targets.map((_, i) => `c${i}`);
+  const select = names.map((n, i) => {
+    const t = types[i];
+    if (t?.name === 'TIMESTAMP') return `impala_timestamp(${n})`;
+    if ((t?.name === 'CHAR' || t?.name === 'VARCHAR') && t.length !== undefined) return `left(CAST(${n} AS VARCHAR), ${t.length})`;
+    return n;
+  });
+  return `SELECT ${select.join(', ')} FROM (${query}) AS __impala_values(${names.join(', ')})`;
+}
+
+function isQueryStart(t: Token | undefined): boolean {
+  return isWord(t, 'SELECT') || isWord(t, 'WITH') || isWord(t, 'VALUES');
+}
+
+/** The lower-cased name in a one-token list. */
+function nameOf(part: Token[], cur: TokenCursor): string {
+  const t = part[0];
+  if (part.length !== 1 || !t || (t.type !== 'ident' && t.type !== 'qident')) {
+    if (t) cur.pos = cur.tokens.indexOf(t);
+    throw cur.error('IDENTIFIER');
+  }
+  return t.value.toLowerCase();
+}
+
+/** SHOW patterns: `*` is any characters, `|` separates alternatives. */
+function acceptPattern(cur: TokenCursor): string | undefined {
+  cur.acceptWord('LIKE');
+  const t = cur.peek();
+  if (t?.type !== 'string') return undefined;
+  cur.next();
+  return t.value;
+}
+
+function showPlan(cur: TokenCursor, ctx: TranslateContext): Plan {
+  cur.expectWord('SHOW');
+  if (cur.acceptWord('TABLES')) {
+    let db = ctx.database;
+    if (cur.acceptWord('IN') || cur.acceptWord('FROM')) db = cur.expectName();
+    const pattern = acceptPattern(cur);
+    return cur.finish({ type: 'show-tables', db, ...(pattern === undefined ? {} : { pattern }) });
+  }
+  if (cur.acceptWord('DATABASES') || cur.acceptWord('SCHEMAS')) {
+    const pattern = acceptPattern(cur);
+    return cur.finish({ type: 'show-databases', ...(pattern === undefined ? {} : { pattern }) });
+  }
+  const what = cur.peek();
+  throw unsupported(`SHOW ${what ? what.text.toUpperCase() : ''}`.trim());
+}
+
+function describePlan(cur: TokenCursor, ctx: TranslateContext): Plan {
+  cur.next();
+  if (cur.acceptWord('DATABASE') || cur.acceptWord('SCHEMA')) {
+    cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED');
+    return { type: 'describe-db', db: cur.finish(cur.expectName()) };
+  }
+  cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED');
+  return { type: 'describe', ref: cur.finish(cur.expectTable(ctx.database)) };
+}
+
+function setPlan(cur: TokenCursor): Plan {
+  cur.expectWord('SET');
+  if (cur.done || (cur.acceptWord('ALL') && cur.done)) return { type: 'set-list' };
+  const keyStart = cur.peek()!;
+  while (!cur.done && !isOp(cur.peek(), '=')) cur.next();
+  if (cur.done) throw cur.error('=');
+  const eq = cur.peek()!;
+  const key = cur.sql.slice(keyStart.start, eq.start).trim().toUpperCase();
+  cur.next();
+  const valueTokens = cur.tokens.slice(cur.pos);
+  let value = '';
+  if (valueTokens.length === 1 && valueTokens[0]!.type === 'string') value = valueTokens[0]!.value;
+  else if (valueTokens.length > 0) {
+    const last = valueTokens[valueTokens.length - 1]!;
+    value = cur.sql.slice(valueTokens[0]!.start, last.start + last.text.length).trim();
+  }
+  if (key.length === 0 || /\s/.test(key)) throw parseError(cur.sql, keyStart.start, 'IDENTIFIER');
+  return { type: 'set', key, value };
+}
+
+
+const KIND_BY_WORD: Record<string, StatementKind> = {
+  SELECT: 'query',
+  VALUES: 'query',
+  WITH: 'query',
+  EXPLAIN: 'query',
+  SHOW: 'query',
+  DESCRIBE: 'query',
+  DESC: 'query',
+  INSERT: 'dml',
+  UPSERT: 'dml',
+  UPDATE: 'dml',
+  DELETE: 'dml',
+  LOAD: 'dml',
+  CREATE: 'ddl',
+  DROP: 'ddl',
+  ALTER: 'ddl',
+  TRUNCATE: 'ddl',
+  COMPUTE: 'ddl',
+  REFRESH: 'ddl',
+  INVALIDATE: 'ddl',
+  COMMENT: 'ddl',
+};
+
+/**
+ * The class of a statement from its first word, for counting; works on
+ * statements that analysis rejects too.
+ */
+export function statementKind(sql: string): StatementKind {
+  const m = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z]+)/.exec(sql);
+  const word = m?.[1]?.toUpperCase() ?? '';
+  if (word === 'WITH' && /\binsert\s+(?:into|overwrite)\b/i.test(sql)) return 'dml';
+  return KIND_BY_WORD[word] ?? 'other';
+}
