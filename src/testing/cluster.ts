@@ -69,7 +69,7 @@ export class LocalCluster {
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const resolved = resolveClusterOptions(options);
-  const { coordinators: count, ports, catalogDelayMs, ...shared } = resolved;
+  const { coordinators: count, ports, catalogDelayMs, isolation: _isolation, ...shared } = resolved;
   const bus = count > 1 ? new CatalogBus(catalogDelayMs) : undefined;
   const started: Coordinator[] = [];
   try {

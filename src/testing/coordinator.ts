@@ -21,7 +21,7 @@ const MAX_FETCH_BYTES = 16 * 1024 * 1024;
 const SHUTDOWN_DRAIN_MS = 1000;
 
 /** Settings of one coordinator. */
-export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'ports' | 'catalogDelayMs'> {
+export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'ports' | 'catalogDelayMs' | 'isolation'> {
   /** Position in the cluster (0-based); names its web UI port. */
   index: number;
   /** Port to listen on; 0 lets the OS pick. */
@@ -34,7 +34,7 @@ export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordin
 export class Coordinator {
   private readonly server: Hs2Server;
   private readonly state: CoordinatorState;
-  private latency = 0;
+  private latency: number;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -42,6 +42,7 @@ export class Coordinator {
     private readonly config: CoordinatorConfig,
     catalog: Catalog,
   ) {
+    this.latency = config.latencyMs;
     this.state = new CoordinatorState(catalog, '', `${config.host}:${WEBSERVER_BASE_PORT + config.index}`);
     const bus = config.bus;
     if (bus) {

@@ -10,7 +10,7 @@
 export { startCluster, LocalCluster } from './cluster.js';
 export { Coordinator } from './coordinator.js';
 export type { CoordinatorStats } from './coordinator-state.js';
-export type { ClusterOptions, ClusterTls, PlainServerAuth } from './options.js';
+export type { ClusterOptions, ClusterTls, PlainServerAuth, AdmissionOptions } from './options.js';
 export type { StatementKind } from './statement-plan.js';
 export { formatQueryId } from './query-id.js';
 export { IMPALA_VERSION } from './server-info.js';

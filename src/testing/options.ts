@@ -4,7 +4,7 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
+import { enumOption, intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
 import type { PlainUsers } from './server-connection.js';
 import type { ServerTls } from './hs2-server.js';
 
@@ -57,8 +57,29 @@ export interface ClusterOptions {
    * Default 0: the others have a change before its statement finishes.
    */
   catalogDelayMs?: number;
-  /** Where coordinators run. Only `'in-process'` (the default) is implemented yet. */
-  isolation?: 'in-process' | 'process';
+  /** Expire queries whose client has not fetched or polled for this long, in ms (impalad's idle_query_timeout); 0 never. Default 0. */
+  idleQueryTimeoutMs?: number;
+  /**
+   * Where coordinators run: `'inline'` (default) in this process; `'process'`
+   * one child process each — needed for `kill()` and `pause()` to behave like
+   * SIGKILL and SIGSTOP, and for benchmarks, so servers do not share the
+   * client's event loop. (`'in-process'` is accepted for `'inline'`.)
+   */
+  isolation?: 'inline' | 'process' | 'in-process';
+  /** Admission control per coordinator. Default: none (unlimited). */
+  admission?: AdmissionOptions;
+  /** Delay added to every answer of every coordinator, in ms (`setLatency` changes it later). Default 0. */
+  latencyMs?: number;
+}
+
+/** Impala admission control, per coordinator (one resource pool). */
+export interface AdmissionOptions {
+  /** Statements running at once; more wait in the queue. */
+  maxConcurrent: number;
+  /** Statements waiting at once; more are rejected at once ("queue full"). Default 0. */
+  maxQueued?: number;
+  /** Longest wait in the queue, in ms, before rejection. Default 60000 (impalad's queue_wait_timeout_ms). */
+  queueTimeoutMs?: number;
 }
 
 /** Options after defaults and validation. */
@@ -73,6 +94,10 @@ export interface ResolvedClusterOptions {
   disconnectedSessionTimeoutMs: number;
   idleSessionTimeoutMs: number;
   catalogDelayMs: number;
+  idleQueryTimeoutMs: number;
+  isolation: 'inline' | 'process';
+  admission: Required<AdmissionOptions> | undefined;
+  latencyMs: number;
 }
 
 const KNOWN = [
@@ -87,6 +112,9 @@ const KNOWN = [
   'idleSessionTimeoutMs',
   'catalogDelayMs',
   'isolation',
+  'idleQueryTimeoutMs',
+  'admission',
+  'latencyMs',
 ] as const;
 
 /**
@@ -107,9 +135,7 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
     ports = options.ports.map((p, i) => intOption(`ports[${i}]`, p, 0, 0, 65535));
   }
   const catalogDelayMs = msOption('catalogDelayMs', options.catalogDelayMs, 0, true);
-  if (options.isolation !== undefined && options.isolation !== 'in-process') {
-    throw new TypeError(`option isolation must be 'in-process' (process isolation is not implemented yet), got ${JSON.stringify(options.isolation)}`);
-  }
+  const isolation = enumOption('isolation', options.isolation, ['inline', 'process', 'in-process'] as const, 'inline');
   return {
     coordinators,
     host,
@@ -120,7 +146,24 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
     duckdbThreads: intOption('duckdbThreads', options.duckdbThreads, Math.max(1, Math.min(4, availableParallelism())), 1, 256),
     disconnectedSessionTimeoutMs: msOption('disconnectedSessionTimeoutMs', options.disconnectedSessionTimeoutMs, 0, true),
     idleSessionTimeoutMs: msOption('idleSessionTimeoutMs', options.idleSessionTimeoutMs, 0, true),
+    idleQueryTimeoutMs: msOption('idleQueryTimeoutMs', options.idleQueryTimeoutMs, 0, true),
     catalogDelayMs,
+    isolation: isolation === 'in-process' ? 'inline' : isolation,
+    admission: resolveAdmission(options.admission),
+    latencyMs: msOption('latencyMs', options.latencyMs, 0, true),
+  };
+}
+
+function resolveAdmission(value: unknown): Required<AdmissionOptions> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new TypeError('option admission must be { maxConcurrent, maxQueued?, queueTimeoutMs? }');
+  rejectUnknown('admission', value, ['maxConcurrent', 'maxQueued', 'queueTimeoutMs']);
+  const a = value as Partial<AdmissionOptions>;
+  if (a.maxConcurrent === undefined) throw new TypeError('option admission.maxConcurrent is required');
+  return {
+    maxConcurrent: intOption('admission.maxConcurrent', a.maxConcurrent, 1, 1, 100_000),
+    maxQueued: intOption('admission.maxQueued', a.maxQueued, 0, 0, 100_000),
+    queueTimeoutMs: msOption('admission.queueTimeoutMs', a.queueTimeoutMs, 60_000),
   };
 }
 
