@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AdmissionController, type AdmissionTicket } from './admission.js';
 import type { CatalogChange } from './catalog-bus.js';
 import type { Catalog } from './catalog.js';
 import type { Operation, OperationHooks } from './operation.js';
@@ -61,6 +62,8 @@ export class CoordinatorState implements OperationHooks {
   publish: ((change: CatalogChange) => Promise<void>) | undefined;
   /** Their propagation delay, in ms. */
   propagationDelayMs = 0;
+  /** Admission control, when configured. */
+  admission: AdmissionController | undefined;
   private readonly running = new Set<Operation>();
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -91,6 +94,10 @@ export class CoordinatorState implements OperationHooks {
     this.running.delete(op);
     this.inFlight = this.running.size;
     if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  admit(_op: Operation): AdmissionTicket | undefined {
+    return this.admission?.request();
   }
 
   /** Resolves when nothing is in flight (at once if nothing is). */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AdmissionController } from './admission.js';
 import type { CatalogBus } from './catalog-bus.js';
 import { Catalog } from './catalog.js';
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
@@ -44,6 +45,7 @@ export class Coordinator {
   ) {
     this.latency = config.latencyMs;
     this.state = new CoordinatorState(catalog, '', `${config.host}:${WEBSERVER_BASE_PORT + config.index}`);
+    if (config.admission) this.state.admission = new AdmissionController(config.admission);
     const bus = config.bus;
     if (bus) {
       bus.join(config.index, catalog);
@@ -217,9 +219,24 @@ export class Coordinator {
 
   private startSweeper(): void {
     const idle = this.config.idleSessionTimeoutMs;
-    if (idle === 0 || this.sweeper) return;
-    this.sweeper = setInterval(() => this.expireIdle(idle), Math.max(10, Math.min(1000, Math.floor(idle / 4))));
+    const idleQuery = this.config.idleQueryTimeoutMs;
+    if ((idle === 0 && idleQuery === 0) || this.sweeper) return;
+    const shortest = Math.min(...[idle, idleQuery].filter((t) => t > 0));
+    this.sweeper = setInterval(() => {
+      if (idleQuery > 0) this.expireIdleQueries(idleQuery);
+      if (idle > 0) this.expireIdle(idle);
+    }, Math.max(10, Math.min(1000, Math.floor(shortest / 4))));
     this.sweeper.unref();
+  }
+
+  /** Cancels queries whose client stopped asking about them, as impalad's idle_query_timeout does. */
+  private expireIdleQueries(idleMs: number): void {
+    const now = performance.now();
+    for (const op of this.state.operations.values()) {
+      if (now - op.lastClientMs < idleMs) continue;
+      if (op.state !== 'PENDING' && op.state !== 'RUNNING' && op.state !== 'FINISHED') continue;
+      op.cancel(`Query ${op.queryId} expired due to client inactivity (timeout is ${formatSeconds(idleMs)})`);
+    }
   }
 
   private stopSweeper(): void {
@@ -238,4 +255,9 @@ export class Coordinator {
       this.state.closeSession(s, `Client session expired due to more than ${idleMs / 1000}s of inactivity (last activity was at: ${last}).`);
     }
   }
+}
+
+/** Impala's duration text, e.g. `5s000ms`. */
+function formatSeconds(ms: number): string {
+  return `${Math.floor(ms / 1000)}s${String(ms % 1000).padStart(3, '0')}ms`;
 }

@@ -90,6 +90,7 @@ export class Hs2Handler {
     const op = this.state.operations.get(key) ?? (archived ? this.state.archive.get(key) : undefined);
     if (!op || !id?.secret || !op.secret.equals(id.secret)) throw invalidQueryHandle(printable(id?.guid));
     op.session.touch();
+    op.lastClientMs = performance.now();
     return op;
   }
 

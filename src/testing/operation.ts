@@ -7,6 +7,7 @@
  * @module
  */
 import type { TCLITypes } from '../wire/gen.js';
+import type { AdmissionTicket } from './admission.js';
 import type { Execution } from './execution.js';
 import { CANCELLED_MESSAGE, StatementError } from './impala-errors.js';
 import { formatQueryId, guidKey, newQueryId, newSecret } from './query-id.js';
@@ -23,6 +24,8 @@ export interface OperationHooks {
   onStart(op: Operation): void;
   /** It stopped executing (done, failed, cancelled, all rows fetched or closed). Called once. */
   onComplete(op: Operation): void;
+  /** Admission control for queries and DML, when the coordinator has it. */
+  admit?(op: Operation): AdmissionTicket | undefined;
 }
 
 /** One FetchResults answer. */
@@ -59,6 +62,8 @@ export class Operation {
   stateBeforeClose: OperationState | undefined;
   /** Log lines (GetLog). */
   readonly log: string[] = [];
+  /** When the client last asked about this operation (idle query expiry). */
+  lastClientMs = performance.now();
 
   private rows: RowSource | undefined;
   private eos = false;
@@ -68,6 +73,7 @@ export class Operation {
   private readonly executed: Promise<void>;
   private startExecution!: () => void;
   private fetchChain: Promise<unknown> = Promise.resolve();
+  private ticket: AdmissionTicket | undefined;
 
   /**
    * @param session - the session it runs in
@@ -101,13 +107,21 @@ export class Operation {
   /** Starts background execution. */
   start(): void {
     this.log.push(`Query submitted at: ${this.startTime.toISOString()}`);
-    this.hooks.onStart(this);
     this.startExecution();
   }
 
   private async execute(): Promise<void> {
-    this.state = 'RUNNING';
     try {
+      // Queued statements stay PENDING, as impalad reports them.
+      this.ticket = this.exec.kind === 'query' || this.exec.kind === 'dml' ? this.hooks.admit?.(this) : undefined;
+      if (this.ticket) {
+        this.log.push('Admission: queued or admitted');
+        await this.ticket.admitted;
+      }
+      if (this.state !== 'PENDING') return;
+      // In flight from admission on: a queued statement holds no resources yet.
+      this.hooks.onStart(this);
+      this.state = 'RUNNING';
       if (this.exec.sleepMs > 0) await this.sleep(this.exec.sleepMs);
       if (this.state !== 'RUNNING') return;
       const result = await this.exec.run();
@@ -121,7 +135,7 @@ export class Operation {
       this.log.push('Query finished');
       if (!this.hasResultSet) this.finishExecution();
     } catch (err) {
-      if (this.state !== 'RUNNING') return;
+      if (this.state !== 'RUNNING' && this.state !== 'PENDING') return;
       this.state = 'ERROR';
       this.error = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
       this.log.push(`Query failed: ${this.error.message}`);
@@ -139,6 +153,7 @@ export class Operation {
 
   /** Marks execution over: releases DuckDB, counts it out of in-flight. */
   private finishExecution(): void {
+    this.ticket?.release();
     this.endTime ??= new Date();
     if (!this.rows || this.eos) this.exec.release();
     if (!this.completed) {
@@ -183,13 +198,18 @@ export class Operation {
     return { rowSet: builder.build(start), hasMoreRows: !this.eos };
   }
 
-  /** Cancels execution (and any unfetched rows). Harmless once over. */
-  cancel(): void {
+  /**
+   * Cancels execution (and any unfetched rows). Harmless once over.
+   *
+   * @param reason - the error later calls report (default: Impala's "Cancelled")
+   */
+  cancel(reason: string = CANCELLED_MESSAGE): void {
     if (this.state === 'CLOSED' || this.state === 'ERROR' || this.state === 'CANCELED') return;
     if (this.state === 'FINISHED' && (!this.hasResultSet || this.eos)) return;
-    this.state = 'CANCELED';
-    this.error = new StatementError(CANCELLED_MESSAGE);
-    this.log.push('Query cancelled');
+    this.state = reason === CANCELLED_MESSAGE ? 'CANCELED' : 'ERROR';
+    this.error = new StatementError(reason);
+    this.log.push(`Query cancelled: ${reason}`);
+    this.ticket?.release();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
     this.wakeSleep?.();
     this.exec.interrupt();
