@@ -143,7 +143,7 @@ describe('startCluster', () => {
     ['tls without cert', { tls: { key: 'k' } } as never, /option tls.cert/],
     ['idleSessionTimeoutMs: -1', { idleSessionTimeoutMs: -1 }, /option idleSessionTimeoutMs/],
     ['catalogDelayMs: -5', { catalogDelayMs: -5 }, /option catalogDelayMs/],
-    ['an unknown isolation', { isolation: 'vm' }, /option isolation/],
+    ['an unknown isolation', { isolation: 'vm' } as never, /option isolation/],
     ['admission without maxConcurrent', { admission: {} }, /option admission.maxConcurrent/],
     ['a negative idleQueryTimeoutMs', { idleQueryTimeoutMs: -1 }, /option idleQueryTimeoutMs/],
   ])('rejects %s with a TypeError naming the option', async (_name, options, message) => {
