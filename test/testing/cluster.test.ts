@@ -144,7 +144,7 @@ describe('startCluster', () => {
     ['idleSessionTimeoutMs: -1', { idleSessionTimeoutMs: -1 }, /option idleSessionTimeoutMs/],
     ['catalogDelayMs: -5', { catalogDelayMs: -5 }, /option catalogDelayMs/],
     ['an unknown isolation', { isolation: 'vm' } as never, /option isolation/],
-    ['admission without maxConcurrent', { admission: {} }, /option admission.maxConcurrent/],
+    ['admission without maxConcurrent', { admission: {} } as never, /option admission.maxConcurrent/],
     ['a negative idleQueryTimeoutMs', { idleQueryTimeoutMs: -1 }, /option idleQueryTimeoutMs/],
   ])('rejects %s with a TypeError naming the option', async (_name, options, message) => {
     const err = await startCluster(options).catch((e: unknown) => e);
