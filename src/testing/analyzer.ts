@@ -31,6 +31,8 @@ export interface AnalyzerContext {
   publish?: (change: CatalogChange) => Promise<void>;
   /** Whether to wait for {@link publish} before the statement finishes (SYNC_DDL, or no propagation delay). */
   waitForPublish: boolean;
+  /** Applies every change other coordinators made that has not arrived yet (INVALIDATE METADATA, REFRESH). */
+  syncCatalog?: () => Promise<void>;
 }
 
 /**
@@ -46,7 +48,10 @@ export async function analyzeStatement(ctx: AnalyzerContext, session: Session, s
     dataColumns: (ref) => catalog.notes.dataColumns(ref),
     tableColumns: (ref) => catalog.notes.get(ref)?.columns,
   });
-  if (plan.type !== 'duckdb') return executeMeta(catalog, session, plan, sql);
+  if (plan.type !== 'duckdb') {
+    if (plan.type === 'noop' && plan.syncCatalog) await ctx.syncCatalog?.();
+    return executeMeta(catalog, session, plan, sql);
+  }
   const conn = await catalog.connect(session.database);
   try {
     return await prepareDuck(ctx, conn, session, plan, sql);

@@ -31,6 +31,8 @@ interface Member {
   replica: CatalogReplica;
   /** Tail of this member's replay queue. */
   tail: Promise<void>;
+  /** Wakes this member's pending delays (INVALIDATE METADATA / REFRESH). */
+  readonly wakers: Set<() => void>;
 }
 
 /** Connects the coordinators of one cluster. */
@@ -45,7 +47,7 @@ export class CatalogBus {
 
   /** Adds a coordinator. */
   join(id: number, replica: CatalogReplica): void {
-    this.members.push({ id, replica, tail: Promise.resolve() });
+    this.members.push({ id, replica, tail: Promise.resolve(), wakers: new Set() });
   }
 
   /**
@@ -59,7 +61,7 @@ export class CatalogBus {
       .filter((m) => m.id !== origin)
       .map((m) => {
         m.tail = m.tail.then(async () => {
-          await this.sleepUntil(due);
+          await this.sleepUntil(due, m);
           if (!this.closed) await m.replica.replay(change);
         });
         return m.tail;
@@ -67,7 +69,19 @@ export class CatalogBus {
     return Promise.all(done).then(() => undefined);
   }
 
-  private sleepUntil(due: number): Promise<void> {
+  /**
+   * Applies every change still on its way to coordinator `id` now, as
+   * INVALIDATE METADATA or REFRESH on an impalad fetches the current catalog
+   * from catalogd instead of waiting for the statestore. Resolves once applied.
+   */
+  flush(id: number): Promise<void> {
+    const m = this.members.find((x) => x.id === id);
+    if (!m) return Promise.resolve();
+    for (const wake of [...m.wakers]) wake();
+    return m.tail;
+  }
+
+  private sleepUntil(due: number, member: Member): Promise<void> {
     const ms = due - performance.now();
     if (ms <= 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
@@ -75,12 +89,14 @@ export class CatalogBus {
         clearTimeout(timer);
         this.timers.delete(timer);
         this.wakers.delete(wake);
+        member.wakers.delete(wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
       timer.unref();
       this.timers.add(timer);
       this.wakers.add(wake);
+      member.wakers.add(wake);
     });
   }
 

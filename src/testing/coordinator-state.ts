@@ -62,6 +62,8 @@ export class CoordinatorState implements OperationHooks {
   publish: ((change: CatalogChange) => Promise<void>) | undefined;
   /** Their propagation delay, in ms. */
   propagationDelayMs = 0;
+  /** Pulls changes still on their way here (INVALIDATE METADATA, REFRESH). */
+  syncCatalog: (() => Promise<void>) | undefined;
   /** Admission control, when configured. */
   admission: AdmissionController | undefined;
   private readonly running = new Set<Operation>();

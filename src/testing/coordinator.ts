@@ -50,6 +50,7 @@ export class Coordinator {
     if (bus) {
       bus.join(config.index, catalog);
       this.state.publish = (change) => bus.publish(config.index, change);
+      this.state.syncCatalog = () => bus.flush(config.index);
       this.state.propagationDelayMs = bus.delayMs;
     }
     this.server = new Hs2Server({

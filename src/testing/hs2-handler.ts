@@ -170,7 +170,12 @@ export class Hs2Handler {
       const options = session.effectiveOptions(req.confOverlay);
       const syncDdl = /^(1|true)$/i.test(options.get('SYNC_DDL') ?? '');
       const exec = await analyzeStatement(
-        { catalog: this.state.catalog, ...(this.state.publish ? { publish: this.state.publish } : {}), waitForPublish: syncDdl || this.state.propagationDelayMs === 0 },
+        {
+          catalog: this.state.catalog,
+          ...(this.state.publish ? { publish: this.state.publish } : {}),
+          ...(this.state.syncCatalog ? { syncCatalog: this.state.syncCatalog } : {}),
+          waitForPublish: syncDdl || this.state.propagationDelayMs === 0,
+        },
         session,
         sql,
       );

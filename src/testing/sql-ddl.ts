@@ -40,12 +40,13 @@ export function translateDdl(cur: TokenCursor, ctx: TranslateContext): Plan {
     }
     case 'REFRESH': {
       if (cur.acceptWord('FUNCTIONS') || cur.acceptWord('AUTHORIZATION')) return { type: 'noop', kind: 'ddl', checks: [] };
-      return { type: 'noop', kind: 'ddl', checks: [{ type: 'table-exists', ref: cur.expectTable(ctx.database) }] };
+      // REFRESH reloads the table from catalogd: changes made elsewhere show at once.
+      return { type: 'noop', kind: 'ddl', checks: [{ type: 'table-exists', ref: cur.expectTable(ctx.database) }], syncCatalog: true };
     }
     case 'INVALIDATE':
       cur.expectWord('METADATA');
       if (!cur.done) cur.finish(cur.expectTable(ctx.database));
-      return { type: 'noop', kind: 'ddl', checks: [] };
+      return { type: 'noop', kind: 'ddl', checks: [], syncCatalog: true };
     default:
       // COMMENT ON …: comments are not kept.
       return { type: 'noop', kind: 'ddl', checks: [] };

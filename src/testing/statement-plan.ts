@@ -80,7 +80,7 @@ export type MetaPlan =
   | { type: 'set'; key: string; value: string }
   | { type: 'set-list' }
   | { type: 'use'; db: string }
-  | { type: 'noop'; kind: StatementKind; checks: CatalogCheck[] }
+  | { type: 'noop'; kind: StatementKind; checks: CatalogCheck[]; syncCatalog?: boolean }
   | { type: 'show-tables'; db: string; pattern?: string }
   | { type: 'show-databases'; pattern?: string }
   | { type: 'describe'; ref: TableRef }

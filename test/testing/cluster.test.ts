@@ -131,6 +131,23 @@ describe('startCluster', () => {
     }
   });
 
+  it('INVALIDATE METADATA and REFRESH pull changes made elsewhere at once, as from catalogd', async () => {
+    const c = await cluster({ coordinators: 2, catalogDelayMs: 5000 });
+    const [a, b] = await Promise.all(c.coordinators.map((x) => rawConnect(x.port)));
+    try {
+      await run(a!, 'CREATE TABLE fresh (x INT)');
+      expect((await submit(b!, 'SELECT * FROM fresh')).status.errorMessage).toMatch(/Could not resolve table reference/);
+      await run(b!, 'INVALIDATE METADATA fresh');
+      expect(columnValues((await run(b!, 'SELECT count(*) FROM fresh')).rowSets, 0)).toEqual([0n]);
+      await run(a!, 'INSERT INTO fresh VALUES (7)');
+      expect(columnValues((await run(b!, 'SELECT count(*) FROM fresh')).rowSets, 0)).toEqual([0n]);
+      await run(b!, 'REFRESH fresh');
+      expect(columnValues((await run(b!, 'SELECT x FROM fresh')).rowSets, 0)).toEqual([7]);
+    } finally {
+      await Promise.all([a, b].map((x) => x!.close()));
+    }
+  });
+
   it.each<[string, ClusterOptions, RegExp]>([
     ['coordinators: 0', { coordinators: 0 }, /option coordinators must be an integer from 1 to 64/],
     ['coordinators: 1.5', { coordinators: 1.5 }, /option coordinators/],
