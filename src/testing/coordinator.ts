@@ -6,6 +6,7 @@
  * @module
  */
 import { AdmissionController } from './admission.js';
+import { PROTOCOL_FAULTS, type ProtocolFault } from './protocol-fault.js';
 import type { CatalogBus } from './catalog-bus.js';
 import { Catalog } from './catalog.js';
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
@@ -36,6 +37,7 @@ export class Coordinator {
   private readonly server: Hs2Server;
   private readonly state: CoordinatorState;
   private latency: number;
+  private fault: ProtocolFault | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -60,6 +62,7 @@ export class Coordinator {
       maxMessageBytes: config.maxMessageBytes,
       createHandler: (info) => new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }),
       latencyMs: () => this.latency,
+      fault: () => this.fault,
       onOpen: () => {
         this.state.connectionsOpen += 1;
         this.state.connectionsTotal += 1;
@@ -151,6 +154,18 @@ export class Coordinator {
   setLatency(ms: number): void {
     if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`setLatency(ms) needs a non-negative integer, got ${String(ms)}`);
     this.latency = ms;
+  }
+
+  /**
+   * Breaks the protocol on purpose (for fuzzing clients): every answer from
+   * now on is garbage, truncated, carries a wrong sequence id, or announces
+   * an absurd length. `undefined` restores normal answers.
+   */
+  setFault(fault: ProtocolFault | undefined): void {
+    if (fault !== undefined && !PROTOCOL_FAULTS.includes(fault)) {
+      throw new TypeError(`setFault(fault) needs one of ${PROTOCOL_FAULTS.join(', ')} or undefined, got ${String(fault)}`);
+    }
+    this.fault = fault;
   }
 
   /**

@@ -8,6 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ConnectionInfo } from './hs2-handler.js';
+import type { ProtocolFault } from './protocol-fault.js';
 import { ServerConnection, type PlainUsers } from './server-connection.js';
 
 /** TLS material for the server side. */
@@ -32,6 +33,8 @@ export interface Hs2ServerConfig {
   createHandler(info: ConnectionInfo): object;
   /** Injected per-answer latency, in ms. */
   latencyMs(): number;
+  /** Injected protocol fault, if any. */
+  fault(): ProtocolFault | undefined;
   /** A connection opened. */
   onOpen(conn: ServerConnection): void;
   /** A connection closed. */

@@ -13,4 +13,6 @@ export type { CoordinatorStats } from './coordinator-state.js';
 export type { ClusterOptions, ClusterTls, PlainServerAuth, AdmissionOptions } from './options.js';
 export type { StatementKind } from './statement-plan.js';
 export { formatQueryId } from './query-id.js';
+export { PROTOCOL_FAULTS } from './protocol-fault.js';
+export type { ProtocolFault } from './protocol-fault.js';
 export { IMPALA_VERSION } from './server-info.js';

@@ -13,6 +13,7 @@ import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../wire/sasl-frames.js';
 import { BinaryProtocol, inputProtocol, outputTransport } from '../wire/thrift-codec.js';
 import type { ConnectionInfo } from './hs2-handler.js';
+import { corruptReply, type ProtocolFault } from './protocol-fault.js';
 
 /** SASL PLAIN users: name → password. */
 export type PlainUsers = Readonly<Record<string, string>>;
@@ -27,6 +28,8 @@ export interface ConnectionConfig {
   createHandler(info: ConnectionInfo): object;
   /** Milliseconds to hold each answer back (injected latency); 0 for none. */
   latencyMs(): number;
+  /** The protocol fault to inject into answers, if any. */
+  fault(): ProtocolFault | undefined;
 }
 
 // Beyond this many unanswered requests, stop reading until the backlog clears.
@@ -171,6 +174,13 @@ export class ServerConnection {
         if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
         while (this.paused) await this.paused.promise;
         if (this.closed) break;
+        const fault = this.config.fault();
+        if (fault) {
+          const bad = corruptReply(fault, reply, this.phase === 'framed');
+          if (bad.close) this.socket.end(bad.bytes);
+          else this.socket.write(bad.bytes);
+          continue;
+        }
         const bytes = this.phase === 'framed' ? encodeFrame(reply) : reply;
         if (!this.socket.write(bytes)) await new Promise<void>((r) => this.socket.once('drain', r).once('close', r));
       }
