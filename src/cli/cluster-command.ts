@@ -1,27 +1,55 @@
 /**
  * `impala-pool cluster`: a local test cluster in the foreground, for trying
- * an app or impala-shell against it. Ctrl-C shuts it down cleanly.
+ * an app, a pool or impala-shell against it. Ctrl-C shuts it down cleanly.
  *
  * @module
  * @internal
  */
-import { startCluster } from '../testing/index.js';
+import { startCluster, type ClusterOptions } from '../testing/index.js';
 import { parseCommand } from './parse-command.js';
 
-const HELP = `usage: impala-pool cluster [--coordinators N]
+const HELP = `usage: impala-pool cluster [options]
 
-Starts N local HS2 coordinators on loopback and prints their addresses.`;
+Starts local HS2 coordinators on loopback (SQL on DuckDB) and prints their
+addresses, one per line, then runs until Ctrl-C.
+
+options:
+  --coordinators N          number of coordinators (default 3)
+  --catalog-delay-ms MS     metadata propagation delay between coordinators (default 0)
+  --isolation inline|process  one child process per coordinator with 'process' (default inline)
+  --port P                  first port; the others follow (default: OS-picked)
+  --idle-session-timeout-ms MS  expire idle sessions (default 0: never)
+  --latency-ms MS           delay every answer (default 0)`;
 
 /** Runs until SIGINT/SIGTERM; returns the exit code. */
 export async function runCluster(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { coordinators: { type: 'string', default: '1' } }, HELP);
-  const coordinators = Number(values.coordinators);
-  if (!Number.isInteger(coordinators) || coordinators < 1 || coordinators > 64) {
-    throw new TypeError('--coordinators must be an integer from 1 to 64');
+  const { values } = parseCommand(
+    argv,
+    {
+      coordinators: { type: 'string', default: '3' },
+      'catalog-delay-ms': { type: 'string', default: '0' },
+      isolation: { type: 'string', default: 'inline' },
+      port: { type: 'string' },
+      'idle-session-timeout-ms': { type: 'string', default: '0' },
+      'latency-ms': { type: 'string', default: '0' },
+    },
+    HELP,
+  );
+  const count = integer('--coordinators', values.coordinators);
+  const options: ClusterOptions = {
+    coordinators: count,
+    catalogDelayMs: integer('--catalog-delay-ms', values['catalog-delay-ms']),
+    isolation: values.isolation as ClusterOptions['isolation'],
+    idleSessionTimeoutMs: integer('--idle-session-timeout-ms', values['idle-session-timeout-ms']),
+    latencyMs: integer('--latency-ms', values['latency-ms']),
+  };
+  if (values.port !== undefined) {
+    const first = integer('--port', values.port);
+    options.ports = Array.from({ length: count }, (_, i) => first + i);
   }
-  const cluster = await startCluster({ coordinators });
+  const cluster = await startCluster(options);
   console.log(cluster.hosts.join('\n'));
-  console.error('local cluster running; Ctrl-C to stop');
+  console.error(`local cluster running (${count} coordinators, catalog delay ${options.catalogDelayMs} ms); Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -29,4 +57,10 @@ export async function runCluster(argv: string[]): Promise<number> {
   await cluster.close();
   console.error('stopped');
   return 0;
+}
+
+function integer(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new TypeError(`${flag} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return n;
 }

@@ -1,0 +1,77 @@
+/**
+ * The `impala-pool` command as a user runs it: `demo` (the README's first
+ * command) prints query results from the embedded cluster; `cluster` prints
+ * its hosts, serves, and shuts down cleanly on Ctrl-C.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { connect } from '../../src/index.js';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+function run(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('impala-pool CLI', () => {
+  it('demo prints query results, where they ran, and pool stats', async () => {
+    const { code, stdout, stderr } = await run(['demo']);
+    expect(stderr.replace(/npm warn.*\n/g, '')).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/local cluster up: 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+, 127\.0\.0\.1:\d+/);
+    expect(stdout).toMatch(/query [0-9a-f]{16}:[0-9a-f]{16} ran on 127\.0\.0\.1:\d+/);
+    expect(stdout).toContain("'Linus'");
+    expect(stdout).toContain("'310.00'");
+    expect(stdout).toMatch(/12 concurrent queries, by coordinator/);
+    expect(stdout).toMatch(/pool stats/);
+  }, 60_000);
+
+  it('cluster prints hosts that answer HS2, and Ctrl-C stops it with exit code 0 and closed ports', async () => {
+    let hosts: string[] = [];
+    let checked: Promise<void> | undefined;
+    const result = await run(['cluster', '--coordinators', '2', '--catalog-delay-ms', '100'], (text, child) => {
+      const lines = text.trim().split('\n');
+      if (lines.length < 2 || checked) return;
+      hosts = lines;
+      checked = (async () => {
+        for (const h of hosts) {
+          const [host, port] = h.split(':');
+          const c = await connect({ host: host!, port: Number(port) });
+          expect((await c.query('SELECT 41 + 1 AS x')).rows).toEqual([{ x: 42 }]);
+          await c.close();
+        }
+        child.kill('SIGINT');
+      })();
+    });
+    await checked;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('stopped');
+    for (const h of hosts) {
+      const [host, port] = h.split(':');
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = net.connect(Number(port), host!);
+        s.on('connect', () => (s.destroy(), resolve(false)));
+        s.on('error', () => resolve(true));
+      });
+      expect(refused).toBe(true);
+    }
+  }, 60_000);
+
+  it('rejects a bad flag value with a clear message and exit code 1', async () => {
+    const { code, stderr } = await run(['cluster', '--coordinators', 'many']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--coordinators must be a non-negative integer/);
+  });
+});
