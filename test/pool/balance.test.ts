@@ -1,0 +1,41 @@
+/**
+ * Acceptance 1 (balance): leastconn spreads concurrent work evenly, steers
+ * away from a slow coordinator, and never exceeds the per-coordinator cap.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { rig, runConcurrently, type Rig } from '../support/pool-fixtures.js';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+describe('balance', () => {
+  it('30 concurrent sleep() queries over 3 equal coordinators: peak in-flight within 10% of the mean', async () => {
+    r = await rig({ coordinators: 3 }, { maxConnectionsPerCoordinator: 20 });
+    const sleeps = [200, 300, 400];
+    const results = await runConcurrently(30, 30, (i) => r!.pool.query(`SELECT sleep(${sleeps[i % 3]}) AS s`));
+    expect(results.every((x) => x.ok)).toBe(true);
+    const peaks = r.cluster.stats().map((s) => s.peakInFlight);
+    const mean = peaks.reduce((a, b) => a + b, 0) / peaks.length;
+    for (const p of peaks) expect(Math.abs(p - mean)).toBeLessThanOrEqual(mean * 0.1);
+  });
+
+  it('a coordinator 5× slower gets clearly fewer queries, and no coordinator exceeds its cap', async () => {
+    const cap = 6;
+    r = await rig({ coordinators: 3 }, { maxConnectionsPerCoordinator: cap });
+    const slow = r.cluster.hosts[1]!;
+    // Every RPC there takes 40 ms longer: a 50 ms query takes ~5× as long end to end.
+    r.cluster.coordinators[1]!.setLatency(40);
+    const results = await runConcurrently(240, 12, () => r!.pool.query('SELECT sleep(10) AS s'));
+    expect(results.filter((x) => !x.ok)).toEqual([]);
+    const stats = r.cluster.stats();
+    const slowCount = stats.find((s) => s.host === slow)!.queries;
+    const others = stats.filter((s) => s.host !== slow).map((s) => s.queries);
+    const otherMean = others.reduce((a, b) => a + b, 0) / others.length;
+    expect(slowCount).toBeLessThan(otherMean * 0.5);
+    for (const s of stats) expect(s.peakInFlight).toBeLessThanOrEqual(cap);
+    for (const c of r.pool.stats().coordinators) expect(c.open).toBeLessThanOrEqual(cap);
+  });
+});

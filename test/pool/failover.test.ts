@@ -1,0 +1,116 @@
+/**
+ * Acceptance 3–5, 7: a coordinator killed, paused (black hole) or shut down
+ * gracefully under load; all coordinators refusing connections.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPool, ImpalaError, NoHealthyCoordinatorError, OutcomeUnknownError } from '../../src/index.js';
+import { startCluster } from '../../src/testing/index.js';
+import { rig, runConcurrently, statsOf, waitFor, type Rig } from '../support/pool-fixtures.js';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+describe('failover', () => {
+  it('kill a coordinator under load: no failed reads, no DML applied twice, unknown outcomes reported', async () => {
+    r = await rig({ coordinators: 3, catalogDelayMs: 50, isolation: 'process' });
+    await r.pool.execute('CREATE TABLE events (id INT)', [], {});
+    await new Promise((res) => setTimeout(res, 200));
+    const victim = r.cluster.coordinators[0]!;
+    setTimeout(() => victim.kill(), 300);
+    const results = await runConcurrently(400, 16, (i) =>
+      i % 4 === 0 ? r!.pool.execute('INSERT INTO events VALUES (?)', [i]).then(() => 'dml') : r!.pool.query('SELECT sleep(20) AS s').then(() => 'read'),
+    );
+    const failedReads = results.filter((x, i) => i % 4 !== 0 && !x.ok);
+    expect(failedReads.map((f) => (f as { error: Error }).error.message)).toEqual([]);
+    const dmlFailures = results.filter((x, i) => i % 4 === 0 && !x.ok).map((x) => (x as { error: unknown }).error);
+    for (const e of dmlFailures) expect(e).toBeInstanceOf(OutcomeUnknownError);
+    await new Promise((res) => setTimeout(res, 300));
+    const rows = await r.pool.query<{ id: number; n: bigint }>('SELECT id, count(*) AS n FROM events GROUP BY id');
+    for (const row of rows.rows) expect(row.n).toBe(1n);
+    const succeeded = results.filter((x, i) => i % 4 === 0 && x.ok).length;
+    expect(rows.rows.length).toBeGreaterThanOrEqual(succeeded);
+    expect(rows.rows.length).toBeLessThanOrEqual(succeeded + dmlFailures.length);
+  }, 60_000);
+
+  it('pause a coordinator (black hole): new work stops going there within 1 s, and returns after resume + rise', async () => {
+    r = await rig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 250, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000 });
+    const paused = r.cluster.coordinators[2]!;
+    const host = r.cluster.hosts[2]!;
+    let stop = false;
+    const load = runConcurrently(10_000, 12, async () => {
+      if (stop) return;
+      await r!.pool.query('SELECT sleep(5) AS s').catch(() => undefined);
+    });
+    await new Promise((res) => setTimeout(res, 300));
+    paused.pause();
+    await new Promise((res) => setTimeout(res, 1000));
+    const before = statsOf(r.cluster, host).queries;
+    await new Promise((res) => setTimeout(res, 1000));
+    // A paused process cannot count; what it would run later shows after resume.
+    paused.resume();
+    await waitFor(() => r!.pool.stats().coordinators.find((c) => c.host === host)!.state === 'up', 5000, 'coordinator up again');
+    const afterResume = statsOf(r.cluster, host).queries;
+    await new Promise((res) => setTimeout(res, 500));
+    stop = true;
+    await load;
+    const later = statsOf(r.cluster, host).queries;
+    // Whatever reached it while paused was sent in its first second; then nothing new until it came back.
+    expect(afterResume - before).toBeLessThanOrEqual(12);
+    expect(later).toBeGreaterThan(afterResume);
+  }, 60_000);
+
+  it('graceful shutdown of a coordinator: no query fails, and nothing new lands there after its first shutting-down answer', async () => {
+    r = await rig({ coordinators: 3 });
+    const target = r.cluster.coordinators[0]!;
+    const host = r.cluster.hosts[0]!;
+    const drained: number[] = [];
+    r.pool.on('drain', (e) => {
+      if (e.coordinator === host) drained.push(statsOf(r!.cluster, host).queries);
+    });
+    setTimeout(() => void target.shutdown({ graceMs: 1500 }), 200);
+    const results = await runConcurrently(300, 12, () => r!.pool.query('SELECT sleep(20) AS s'));
+    expect(results.filter((x) => !x.ok).map((x) => (x as { error: Error }).error.message)).toEqual([]);
+    expect(drained.length).toBe(1);
+    // Queries admitted before the notice may finish; none started after it.
+    expect(statsOf(r.cluster, host).queries).toBe(drained[0]);
+  }, 60_000);
+
+  it('all coordinators refuse connections: NoHealthyCoordinatorError naming each, promptly; works again when one returns', async () => {
+    const cluster = await startCluster({ coordinators: 3 });
+    const pool = createPool({ hosts: cluster.hosts, connectTimeoutMs: 500, healthCheckIntervalMs: 100, rise: 1, ejectBaseMs: 100, ejectMaxMs: 200 });
+    try {
+      for (const c of cluster.coordinators) await c.stop();
+      const started = Date.now();
+      const err = (await pool.query('SELECT 1').catch((e: unknown) => e)) as NoHealthyCoordinatorError;
+      expect(err).toBeInstanceOf(NoHealthyCoordinatorError);
+      expect(Date.now() - started).toBeLessThan(500 * 3 + 500);
+      expect(err.attempts.map((a) => a.coordinator).sort()).toEqual([...cluster.hosts].sort());
+      for (const a of err.attempts) expect(a.message).toMatch(/ECONNREFUSED|refused/);
+      expect(err.message).toContain(cluster.hosts[0]);
+      await cluster.coordinators[1]!.start();
+      await waitFor(async () => (await pool.query('SELECT 1 AS x').then(() => true, () => false)), 5000, 'pool works again');
+    } finally {
+      pool.destroy();
+      await cluster.close();
+    }
+  }, 30_000);
+
+  it('errors carry no secret', async () => {
+    const cluster = await startCluster({ coordinators: 1 });
+    await cluster.coordinators[0]!.stop();
+    const pool = createPool({ hosts: cluster.hosts, auth: { mechanism: 'PLAIN', username: 'u', password: 'p4ssw0rd-very-secret' }, connectTimeoutMs: 300 });
+    try {
+      const err = (await pool.query('SELECT 1').catch((e: unknown) => e)) as ImpalaError;
+      const { inspect } = await import('node:util');
+      expect(inspect(err, { depth: 10 })).not.toContain('p4ssw0rd-very-secret');
+      expect(inspect(pool, { depth: 10 })).not.toContain('p4ssw0rd-very-secret');
+      expect(JSON.stringify(pool.stats())).not.toContain('p4ssw0rd-very-secret');
+    } finally {
+      pool.destroy();
+      await cluster.close();
+    }
+  });
+});

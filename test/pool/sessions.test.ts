@@ -1,0 +1,82 @@
+/**
+ * Sticky sessions, leases, idle-connection replacement with state replay
+ * (acceptance 6), and end() leaving nothing open (acceptance 8).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/index.js';
+import { startCluster } from '../../src/testing/index.js';
+import { rig, type Rig } from '../support/pool-fixtures.js';
+
+let r: Rig | undefined;
+afterEach(async () => {
+  await r?.close();
+  r = undefined;
+});
+
+describe('sessions', () => {
+  it('session() keeps DDL and its dependents on one coordinator', async () => {
+    r = await rig({ coordinators: 3, catalogDelayMs: 5000 });
+    const rows = await r.pool.session(async (s) => {
+      await s.execute('CREATE TABLE u (a INT)');
+      await s.execute('INSERT INTO u VALUES (1), (2)');
+      return (await s.query('SELECT count(*) AS n FROM u')).rows;
+    });
+    expect(rows).toEqual([{ n: 2n }]);
+  });
+
+  it('affinity keys keep a key on one coordinator across sessions', async () => {
+    r = await rig({ coordinators: 3 });
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await r.pool.session(async (s) => s.coordinator, { affinityKey: 'tenant-7' }));
+    expect(seen.size).toBe(1);
+  });
+
+  it('a connection closed by the server is replaced without an error, with USE and SET replayed', async () => {
+    r = await rig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { validateAfterIdleMs: 0 });
+    await r.pool.execute('CREATE DATABASE sales');
+    await r.pool.execute('CREATE TABLE sales.orders (id INT)');
+    const conn = await r.pool.connect();
+    const reconnects: string[] = [];
+    r.pool.on('reconnect', (e) => reconnects.push(e.reason));
+    await conn.execute('USE sales');
+    await conn.execute("SET MEM_LIMIT='1g'");
+    // Server-side idle session expiry.
+    await new Promise((res) => setTimeout(res, 800));
+    expect((await conn.query('SELECT count(*) AS n FROM orders')).rows).toEqual([{ n: 0n }]);
+    // The socket dropped by the server.
+    r.cluster.coordinators[0]!.dropConnections();
+    await new Promise((res) => setTimeout(res, 50));
+    const res = await conn.query('SELECT count(*) AS n FROM orders');
+    expect(res.rows).toEqual([{ n: 0n }]);
+    const opts = await conn.query('SET');
+    expect(JSON.stringify(opts.rows)).toMatch(/MEM_LIMIT/i);
+    expect(reconnects.length).toBeGreaterThanOrEqual(1);
+    conn.release();
+    expect(() => conn.release()).toThrow(/already released/);
+  });
+
+  it('end() leaves no open socket in the process and no session or operation on any coordinator', async () => {
+    const cluster = await startCluster({ coordinators: 3, isolation: 'process' });
+    const sockets = () => process.getActiveResourcesInfo().filter((x) => x === 'TCPSocketWrap').length;
+    const before = sockets();
+    const pool = createPool({ hosts: cluster.hosts, minConnectionsPerCoordinator: 2 });
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => pool.query(`SELECT ${i} AS i`)));
+      const lease = await pool.connect();
+      await lease.query('SELECT 1 AS one');
+      const ending = pool.end();
+      lease.release();
+      await ending;
+      await new Promise((res) => setTimeout(res, 100));
+      expect(sockets()).toBe(before);
+      for (const s of cluster.stats()) {
+        expect(s.sessionsOpen).toBe(0);
+        expect(s.operationsOpen).toBe(0);
+      }
+      await expect(pool.query('SELECT 1')).rejects.toThrow(/closed/);
+    } finally {
+      pool.destroy();
+      await cluster.close();
+    }
+  });
+});
