@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/testing/index.js';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, ALL_TYPES_EXPECTED, ALL_TYPES_INSERT } from '../support/all-types.js';
 import { requireTool } from '../support/system-tool.js';
-import { hiveConnect, hiveRun, types, type HiveConn } from './support/hive.js';
+import { hiveConnect, hiveRun, types, type HiveConn } from '../../benchmarks/clients/hive-driver.js';
 
 const portOf = (cluster: LocalCluster): number => cluster.coordinators[0]!.port;
 

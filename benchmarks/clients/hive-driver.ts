@@ -1,5 +1,7 @@
 /**
- * hive-driver — an HS2 client we did not write — against the test cluster.
+ * hive-driver — an HS2 client we did not write — against the test cluster:
+ * the independent client of the protocol tests and the baseline of the
+ * benchmarks.
  */
 import hive from 'hive-driver';
 
