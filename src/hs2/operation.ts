@@ -172,7 +172,9 @@ export class Operation {
   }
 
   private async waitUntilReady(): Promise<void> {
-    let delay = 1;
+    // The first re-poll only yields to the event loop: short statements are
+    // usually done by then, and a timer would cost a millisecond or more.
+    let delay = 0;
     for (;;) {
       const resp = await this.rpc<TCLITypes.TGetOperationStatusResp>(
         'GetOperationStatus',
@@ -192,9 +194,10 @@ export class Operation {
           break;
       }
       this.stop.check();
-      await this.stop.sleep(delay);
+      if (delay === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await this.stop.sleep(delay);
       this.stop.check();
-      delay = Math.min(delay * 2, this.ctx.maxPollIntervalMs);
+      delay = Math.min(Math.max(1, delay * 2), this.ctx.maxPollIntervalMs);
     }
   }
 
