@@ -17,11 +17,13 @@ import {
 
 /** No SASL: plain Thrift over TCP (impalad without authentication). */
 export interface NoSaslAuth {
+  /** No SASL layer. */
   mechanism: 'NOSASL';
 }
 
 /** SASL PLAIN: user name and password (impalad with LDAP authentication). */
 export interface PlainAuth {
+  /** SASL PLAIN. */
   mechanism: 'PLAIN';
   /** User name sent in the SASL exchange. */
   username: string;

@@ -21,8 +21,11 @@ import type { Candidate } from './strategies/index.js';
 
 /** Per-coordinator numbers in {@link ImpalaPool.stats}. */
 export interface CoordinatorStats {
+  /** `host:port`. */
   host: string;
+  /** Health state. */
   state: HealthState;
+  /** Relative capacity. */
   weight: number;
   /** Operations this pool has running there now. */
   inFlight: number;

@@ -13,7 +13,9 @@ import type { HealthState } from './health-state.js';
 export interface CoordinatorStateEvent {
   /** `host:port`. */
   coordinator: string;
+  /** State before. */
   from: HealthState;
+  /** State after. */
   to: HealthState;
   /** Why (the last error, "2 successful checks", …). */
   reason: string;
@@ -25,7 +27,9 @@ export interface RetryEvent {
   coordinator: string;
   /** The attempt that failed (1-based). */
   attempt: number;
+  /** The failure's code. */
   code: ImpalaErrorCode;
+  /** The failure's message. */
   message: string;
   /** Why a retry is allowed ("not sent", "shutting-down", "idempotent query failed after send"). */
   reason: string;
@@ -33,33 +37,49 @@ export interface RetryEvent {
 
 /** A connection was found closed or broken and replaced. */
 export interface ReconnectEvent {
+  /** `host:port` of the coordinator. */
   coordinator: string;
+  /** What was wrong with the old connection. */
   reason: string;
 }
 
 /** A coordinator stopped taking new work. */
 export interface DrainEvent {
+  /** `host:port` of the coordinator. */
   coordinator: string;
+  /** Why it drains (the server's shutdown notice, or the application). */
   reason: string;
 }
 
 /** The pool's events and their payloads. */
 export interface PoolEventMap {
+  /** A coordinator was taken out of rotation (fall reached, or ejected again). */
   coordinatorDown: [CoordinatorStateEvent];
+  /** A coordinator takes traffic again (rise reached, or undrained). */
   coordinatorUp: [CoordinatorStateEvent];
+  /** A statement is run again elsewhere. */
   retry: [RetryEvent];
+  /** A dead connection was replaced. */
   reconnect: [ReconnectEvent];
+  /** A coordinator stopped taking new work. */
   drain: [DrainEvent];
 }
 
 /** A finished statement, as published on `impala-pool:statement`. */
 export interface StatementDiagnostic {
+  /** `host:port` it ran on. */
   coordinator: string;
+  /** First keyword(s), e.g. `SELECT`, `CREATE TABLE`. */
   verb: string;
+  /** Borrow to finish, in ms. */
   durationMs: number;
+  /** 1 for the first attempt. */
   attempt: number;
+  /** Whether it succeeded. */
   ok: boolean;
+  /** Impala query id, when known. */
   queryId?: string;
+  /** The error's code, when it failed. */
   code?: ImpalaErrorCode;
 }
 

@@ -21,6 +21,7 @@ import { STRATEGY_NAMES, type Strategy, type StrategyName } from './strategies/i
 
 /** A coordinator address with an optional weight. */
 export interface CoordinatorAddress {
+  /** Host name or IP. */
   host: string;
   /** Default: the pool's `port` (21050). */
   port?: number;

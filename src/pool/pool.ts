@@ -40,6 +40,7 @@ export interface SessionOptions {
 
 /** What {@link ImpalaPool.stats} returns. */
 export interface PoolStats {
+  /** One entry per coordinator in the pool. */
   coordinators: CoordinatorStats[];
   /** Sessions/leases currently held by callers. */
   leases: number;
