@@ -21,6 +21,7 @@ export type { Clock, RandomSource } from './util/clock.js';
 export { connect, Hs2Connection } from './hs2/connection.js';
 export type { QueryResult, ExecuteResult, PingResult } from './hs2/connection.js';
 export type { Column, ImpalaTypeName } from './hs2/columns.js';
+export type { ScalarTypeName } from './wire/type-ids.js';
 export { formatColumnType } from './hs2/columns.js';
 export type { Row, Value } from './hs2/row-set.js';
 export type { ConnectOptions, AuthOptions, NoSaslAuth, PlainAuth, TlsOptions } from './hs2/options.js';

@@ -6,27 +6,10 @@
  */
 import { ProtocolError } from '../errors.js';
 import { tcli, type TCLITypes } from '../wire/gen.js';
+import { TYPE_NAMES, type ScalarTypeName } from '../wire/type-ids.js';
 
 /** Impala type names as result metadata reports them. */
-export type ImpalaTypeName =
-  | 'BOOLEAN'
-  | 'TINYINT'
-  | 'SMALLINT'
-  | 'INT'
-  | 'BIGINT'
-  | 'FLOAT'
-  | 'DOUBLE'
-  | 'STRING'
-  | 'VARCHAR'
-  | 'CHAR'
-  | 'DECIMAL'
-  | 'TIMESTAMP'
-  | 'DATE'
-  | 'BINARY'
-  | 'NULL'
-  | 'ARRAY'
-  | 'MAP'
-  | 'STRUCT';
+export type ImpalaTypeName = ScalarTypeName | 'NULL' | 'ARRAY' | 'MAP' | 'STRUCT';
 
 /** One result column. */
 export interface Column {
@@ -42,23 +25,6 @@ export interface Column {
   length?: number;
 }
 
-const TYPE_NAMES: Record<number, ImpalaTypeName> = {
-  [tcli.TTypeId.BOOLEAN_TYPE]: 'BOOLEAN',
-  [tcli.TTypeId.TINYINT_TYPE]: 'TINYINT',
-  [tcli.TTypeId.SMALLINT_TYPE]: 'SMALLINT',
-  [tcli.TTypeId.INT_TYPE]: 'INT',
-  [tcli.TTypeId.BIGINT_TYPE]: 'BIGINT',
-  [tcli.TTypeId.FLOAT_TYPE]: 'FLOAT',
-  [tcli.TTypeId.DOUBLE_TYPE]: 'DOUBLE',
-  [tcli.TTypeId.STRING_TYPE]: 'STRING',
-  [tcli.TTypeId.TIMESTAMP_TYPE]: 'TIMESTAMP',
-  [tcli.TTypeId.BINARY_TYPE]: 'BINARY',
-  [tcli.TTypeId.DECIMAL_TYPE]: 'DECIMAL',
-  [tcli.TTypeId.NULL_TYPE]: 'NULL',
-  [tcli.TTypeId.DATE_TYPE]: 'DATE',
-  [tcli.TTypeId.VARCHAR_TYPE]: 'VARCHAR',
-  [tcli.TTypeId.CHAR_TYPE]: 'CHAR',
-};
 
 /** Turns the server's schema into {@link Column}s. */
 export function columnsFromSchema(schema: TCLITypes.TTableSchema | undefined | null): Column[] {
@@ -74,7 +40,7 @@ function columnFromDesc(desc: TCLITypes.TColumnDesc): Column {
   if (top.mapEntry) return { name: desc.columnName, type: 'MAP' };
   if (top.structEntry) return { name: desc.columnName, type: 'STRUCT' };
   const prim = top.primitiveEntry;
-  const type = prim ? TYPE_NAMES[prim.type] : undefined;
+  const type = prim ? TYPE_NAMES.get(prim.type) : undefined;
   if (!prim || !type) throw new ProtocolError(`column ${desc.columnName} has an unknown type`);
   const column: Column = { name: desc.columnName, type };
   const q = prim.typeQualifiers?.qualifiers;

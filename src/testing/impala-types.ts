@@ -9,23 +9,10 @@
  */
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 import { tcli, type TCLITypes } from '../wire/gen.js';
+import { TYPE_IDS, type ScalarTypeName } from '../wire/type-ids.js';
 
 /** Impala's scalar type names (the ones the test cluster supports). */
-export type ImpalaTypeName =
-  | 'BOOLEAN'
-  | 'TINYINT'
-  | 'SMALLINT'
-  | 'INT'
-  | 'BIGINT'
-  | 'FLOAT'
-  | 'DOUBLE'
-  | 'STRING'
-  | 'VARCHAR'
-  | 'CHAR'
-  | 'DECIMAL'
-  | 'TIMESTAMP'
-  | 'DATE'
-  | 'BINARY';
+export type ImpalaTypeName = ScalarTypeName;
 
 /** An Impala column type with its qualifiers. */
 export interface ImpalaType {
@@ -222,22 +209,6 @@ export function valueKind(t: ImpalaType): ValueKind {
   }
 }
 
-const TYPE_IDS: Record<ImpalaTypeName, number> = {
-  BOOLEAN: tcli.TTypeId.BOOLEAN_TYPE,
-  TINYINT: tcli.TTypeId.TINYINT_TYPE,
-  SMALLINT: tcli.TTypeId.SMALLINT_TYPE,
-  INT: tcli.TTypeId.INT_TYPE,
-  BIGINT: tcli.TTypeId.BIGINT_TYPE,
-  FLOAT: tcli.TTypeId.FLOAT_TYPE,
-  DOUBLE: tcli.TTypeId.DOUBLE_TYPE,
-  STRING: tcli.TTypeId.STRING_TYPE,
-  VARCHAR: tcli.TTypeId.VARCHAR_TYPE,
-  CHAR: tcli.TTypeId.CHAR_TYPE,
-  DECIMAL: tcli.TTypeId.DECIMAL_TYPE,
-  TIMESTAMP: tcli.TTypeId.TIMESTAMP_TYPE,
-  DATE: tcli.TTypeId.DATE_TYPE,
-  BINARY: tcli.TTypeId.BINARY_TYPE,
-};
 
 /** The HS2 type descriptor of a column, with Impala's qualifiers. */
 export function typeDesc(t: ImpalaType): TCLITypes.TTypeDesc {

@@ -2,18 +2,15 @@
  * Acceptance 1 (balance): leastconn spreads concurrent work evenly, steers
  * away from a slow coordinator, and never exceeds the per-coordinator cap.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { rig, runConcurrently, type Rig } from '../support/pool-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useRig, runConcurrently, type Rig } from '../support/pool-fixtures.js';
 
+const startRig = useRig();
 let r: Rig | undefined;
-afterEach(async () => {
-  await r?.close();
-  r = undefined;
-});
 
 describe('balance', () => {
   it('30 concurrent sleep() queries over 3 equal coordinators: peak in-flight within 10% of the mean', async () => {
-    r = await rig({ coordinators: 3 }, { maxConnectionsPerCoordinator: 20 });
+    r = await startRig({ coordinators: 3 }, { maxConnectionsPerCoordinator: 20 });
     const sleeps = [200, 300, 400];
     const results = await runConcurrently(30, 30, (i) => r!.pool.query(`SELECT sleep(${sleeps[i % 3]}) AS s`));
     expect(results.every((x) => x.ok)).toBe(true);
@@ -24,7 +21,7 @@ describe('balance', () => {
 
   it('a coordinator 5× slower gets clearly fewer queries, and no coordinator exceeds its cap', async () => {
     const cap = 6;
-    r = await rig({ coordinators: 3 }, { maxConnectionsPerCoordinator: cap });
+    r = await startRig({ coordinators: 3 }, { maxConnectionsPerCoordinator: cap });
     const slow = r.cluster.hosts[1]!;
     // Every RPC there takes 40 ms longer: a 50 ms query takes ~5× as long end to end.
     r.cluster.coordinators[1]!.setLatency(40);

@@ -2,20 +2,17 @@
  * Acceptance 3–5, 7: a coordinator killed, paused (black hole) or shut down
  * gracefully under load; all coordinators refusing connections.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPool, ImpalaError, NoHealthyCoordinatorError, OutcomeUnknownError } from '../../src/index.js';
 import { startCluster } from '../../src/testing/index.js';
-import { rig, runConcurrently, statsOf, waitFor, type Rig } from '../support/pool-fixtures.js';
+import { useRig, runConcurrently, statsOf, waitFor, type Rig } from '../support/pool-fixtures.js';
 
+const startRig = useRig();
 let r: Rig | undefined;
-afterEach(async () => {
-  await r?.close();
-  r = undefined;
-});
 
 describe('failover', () => {
   it('kill a coordinator under load: no failed reads, no DML applied twice, unknown outcomes reported', async () => {
-    r = await rig({ coordinators: 3, catalogDelayMs: 50, isolation: 'process' });
+    r = await startRig({ coordinators: 3, catalogDelayMs: 50, isolation: 'process' });
     await r.pool.execute('CREATE TABLE events (id INT)', [], {});
     await new Promise((res) => setTimeout(res, 200));
     const victim = r.cluster.coordinators[0]!;
@@ -36,7 +33,7 @@ describe('failover', () => {
   }, 60_000);
 
   it('pause a coordinator (black hole): new work stops going there within 1 s, and returns after resume + rise', async () => {
-    r = await rig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 250, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000 });
+    r = await startRig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 250, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000 });
     const paused = r.cluster.coordinators[2]!;
     const host = r.cluster.hosts[2]!;
     let stop = false;
@@ -63,7 +60,7 @@ describe('failover', () => {
   }, 60_000);
 
   it('graceful shutdown of a coordinator: no query fails, and nothing new lands there after its first shutting-down answer', async () => {
-    r = await rig({ coordinators: 3 });
+    r = await startRig({ coordinators: 3 });
     const target = r.cluster.coordinators[0]!;
     const host = r.cluster.hosts[0]!;
     const drained: number[] = [];

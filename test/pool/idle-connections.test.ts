@@ -3,14 +3,11 @@
  * connection the server (or a middlebox) closed, or whose session expired,
  * is validated and replaced before use — the caller sees no error.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { rig, waitFor, type Rig } from '../support/pool-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useRig, waitFor, type Rig } from '../support/pool-fixtures.js';
 
+const startRig = useRig();
 let r: Rig | undefined;
-afterEach(async () => {
-  await r?.close();
-  r = undefined;
-});
 
 describe('idle connections', () => {
   it.each([
@@ -18,7 +15,7 @@ describe('idle connections', () => {
     ['dropped sockets, validated after idle', { validateAfterIdleMs: 50 }, 'drop'],
     ['server-side session expiry', { validateAfterIdleMs: 50 }, 'expire'],
   ] as const)('%s: replaced transparently', async (_name, poolOptions, how) => {
-    r = await rig({ coordinators: 1, idleSessionTimeoutMs: how === 'expire' ? 150 : 0 }, { ...poolOptions, healthCheckIntervalMs: 0 });
+    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: how === 'expire' ? 150 : 0 }, { ...poolOptions, healthCheckIntervalMs: 0 });
     const reconnects: string[] = [];
     r.pool.on('reconnect', (e) => reconnects.push(e.reason));
     await Promise.all(Array.from({ length: 4 }, (_, i) => r!.pool.query(`SELECT ${i} AS i`)));
@@ -32,7 +29,7 @@ describe('idle connections', () => {
   });
 
   it('keepalive pings idle connections so the server never sees them idle', async () => {
-    r = await rig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { keepaliveIntervalMs: 100, validateAfterIdleMs: 60_000, healthCheckIntervalMs: 0 });
+    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { keepaliveIntervalMs: 100, validateAfterIdleMs: 60_000, healthCheckIntervalMs: 0 });
     await r.pool.query('SELECT 1 AS one');
     const opened = r.cluster.stats()[0]!.connectionsTotal;
     await new Promise((res) => setTimeout(res, 800));
@@ -42,7 +39,7 @@ describe('idle connections', () => {
   });
 
   it('idle connections beyond idleTimeoutMs are closed', async () => {
-    r = await rig({ coordinators: 1 }, { idleTimeoutMs: 100, healthCheckIntervalMs: 0 });
+    r = await startRig({ coordinators: 1 }, { idleTimeoutMs: 100, healthCheckIntervalMs: 0 });
     await Promise.all(Array.from({ length: 3 }, () => r!.pool.query('SELECT sleep(10) AS s')));
     expect(r.pool.stats().coordinators[0]!.open).toBe(3);
     await waitFor(() => r!.pool.stats().coordinators[0]!.open === 0, 3000, 'idle connections evicted');

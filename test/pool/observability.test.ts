@@ -3,19 +3,16 @@
  * coordinator goes down and comes back — and that none of it carries secrets.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CoordinatorStateEvent, StatementDiagnostic } from '../../src/index.js';
-import { rig, waitFor, type Rig } from '../support/pool-fixtures.js';
+import { useRig, waitFor, type Rig } from '../support/pool-fixtures.js';
 
+const startRig = useRig();
 let r: Rig | undefined;
-afterEach(async () => {
-  await r?.close();
-  r = undefined;
-});
 
 describe('observability', () => {
   it('emits coordinatorDown when a coordinator stops answering checks, and coordinatorUp after rise', async () => {
-    r = await rig({ coordinators: 2 }, { healthCheckIntervalMs: 50, healthCheckTimeoutMs: 200, fall: 2, rise: 2, ejectBaseMs: 50, ejectMaxMs: 100 });
+    r = await startRig({ coordinators: 2 }, { healthCheckIntervalMs: 50, healthCheckTimeoutMs: 200, fall: 2, rise: 2, ejectBaseMs: 50, ejectMaxMs: 100 });
     const down: CoordinatorStateEvent[] = [];
     const up: CoordinatorStateEvent[] = [];
     r.pool.on('coordinatorDown', (e) => down.push(e));
@@ -35,7 +32,7 @@ describe('observability', () => {
   });
 
   it('publishes finished statements on impala-pool:statement only to subscribers', async () => {
-    r = await rig({ coordinators: 1 });
+    r = await startRig({ coordinators: 1 });
     const seen: StatementDiagnostic[] = [];
     const listener = (m: unknown): void => void seen.push(m as StatementDiagnostic);
     diagnostics.subscribe('impala-pool:statement', listener);
@@ -55,7 +52,7 @@ describe('observability', () => {
   });
 
   it('stats report load, latency percentiles and errors per coordinator', async () => {
-    r = await rig({ coordinators: 2 });
+    r = await startRig({ coordinators: 2 });
     await Promise.all(Array.from({ length: 10 }, () => r!.pool.query('SELECT sleep(20) AS s')));
     const s = r.pool.stats();
     expect(s.coordinators.map((c) => c.statements).reduce((a, b) => a + b, 0)).toBe(10);

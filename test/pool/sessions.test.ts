@@ -2,20 +2,17 @@
  * Sticky sessions, leases, idle-connection replacement with state replay
  * (acceptance 6), and end() leaving nothing open (acceptance 8).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/index.js';
 import { startCluster } from '../../src/testing/index.js';
-import { rig, type Rig } from '../support/pool-fixtures.js';
+import { useRig, type Rig } from '../support/pool-fixtures.js';
 
+const startRig = useRig();
 let r: Rig | undefined;
-afterEach(async () => {
-  await r?.close();
-  r = undefined;
-});
 
 describe('sessions', () => {
   it('session() keeps DDL and its dependents on one coordinator', async () => {
-    r = await rig({ coordinators: 3, catalogDelayMs: 5000 });
+    r = await startRig({ coordinators: 3, catalogDelayMs: 5000 });
     const rows = await r.pool.session(async (s) => {
       await s.execute('CREATE TABLE u (a INT)');
       await s.execute('INSERT INTO u VALUES (1), (2)');
@@ -25,14 +22,14 @@ describe('sessions', () => {
   });
 
   it('affinity keys keep a key on one coordinator across sessions', async () => {
-    r = await rig({ coordinators: 3 });
+    r = await startRig({ coordinators: 3 });
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) seen.add(await r.pool.session(async (s) => s.coordinator, { affinityKey: 'tenant-7' }));
     expect(seen.size).toBe(1);
   });
 
   it('a connection closed by the server is replaced without an error, with USE and SET replayed', async () => {
-    r = await rig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { validateAfterIdleMs: 0 });
+    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { validateAfterIdleMs: 0 });
     await r.pool.execute('CREATE DATABASE sales');
     await r.pool.execute('CREATE TABLE sales.orders (id INT)');
     const conn = await r.pool.connect();

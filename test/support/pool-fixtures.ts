@@ -2,6 +2,7 @@
  * Helpers for pool tests against the local cluster: start/stop with cleanup,
  * run many concurrent callers, and wait for a condition.
  */
+import { afterEach } from 'vitest';
 import { createPool, type ImpalaPool, type PoolOptions } from '../../src/index.js';
 import { startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
 
@@ -60,4 +61,17 @@ export function statsOf(cluster: LocalCluster, host: string) {
   const s = cluster.stats().find((x) => x.host === host);
   if (!s) throw new Error(`no stats for ${host}`);
   return s;
+}
+
+/**
+ * Registers an afterEach that closes the rig a test started; returns the
+ * starter. One rig per test, closed even when the test fails.
+ */
+export function useRig(): (cluster: ClusterOptions, pool?: Partial<PoolOptions>) => Promise<Rig> {
+  let current: Rig | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (cluster, pool) => (current = await rig(cluster, pool));
 }
