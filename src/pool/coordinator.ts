@@ -27,7 +27,7 @@ export interface CoordinatorStats {
   state: HealthState;
   /** Relative capacity. */
   weight: number;
-  /** Operations this pool has running there now. */
+  /** Statements this pool has running there now. */
   inFlight: number;
   /** Open connections not lent out. */
   idle: number;
@@ -68,7 +68,8 @@ export class Coordinator implements Candidate {
   readonly port: number;
   readonly weight: number;
   readonly health: HealthMachine;
-  inFlight = 0;
+  /** Statements running there now (set by whoever runs them). */
+  running = 0;
   statements = 0;
   errors = 0;
   private readonly pool: Pool<Hs2Connection>;
@@ -120,6 +121,15 @@ export class Coordinator implements Candidate {
       },
     );
     this.pool.on('factoryCreateError', (err: unknown) => this.onCreateError(err));
+  }
+
+  /**
+   * Load as strategies see it: statements running plus callers waiting for a
+   * connection here — a coordinator with a queue is busy even if its
+   * connections are all occupied by the same few statements.
+   */
+  get inFlight(): number {
+    return this.running + this.waiters.size;
   }
 
   /** Peak-EWMA latency for `p2c`. */
@@ -217,10 +227,10 @@ export class Coordinator implements Candidate {
       host: this.id,
       state: this.health.state,
       weight: this.weight,
-      inFlight: this.inFlight,
+      inFlight: this.running,
       idle: this.pool.available,
       open: this.pool.size,
-      waiting: this.pool.pending,
+      waiting: this.waiters.size,
       statements: this.statements,
       errors: this.errors,
       ...(this.health.lastError ? { lastError: this.health.lastError } : {}),

@@ -63,12 +63,12 @@ export async function dispatch<T>(ctx: DispatchContext, req: DispatchRequest, fn
     let conn: Hs2Connection | undefined;
     try {
       conn = await coordinator.acquire();
-      coordinator.inFlight += 1;
+      coordinator.running += 1;
       let result: T;
       try {
         result = await fn(conn, coordinator, attempt);
       } finally {
-        coordinator.inFlight -= 1;
+        coordinator.running -= 1;
       }
       const ms = performance.now() - started;
       coordinator.recordStatement(ms);

@@ -68,7 +68,7 @@ export class PoolConnection {
     const text = bindParameters(sql, params);
     const cls = classify(text);
     const conn = await this.ready();
-    this.coord.inFlight += 1;
+    this.coord.running += 1;
     try {
       yield* conn.stream<R>(text, [], withPoolOptions(this.ctx, cls, options));
       this.coord.health.success();
@@ -76,7 +76,7 @@ export class PoolConnection {
       noteFailure(this.ctx, this.coord, toImpalaError(err, this.coord.id));
       throw err;
     } finally {
-      this.coord.inFlight -= 1;
+      this.coord.running -= 1;
       this.state = cloneState(conn.sessionState);
     }
   }
@@ -112,7 +112,7 @@ export class PoolConnection {
     const cls = classify(text);
     for (let attempt = 1; ; attempt++) {
       const conn = await this.ready();
-      this.coord.inFlight += 1;
+      this.coord.running += 1;
       const started = performance.now();
       try {
         const result = await op(conn, text, cls);
@@ -133,7 +133,7 @@ export class PoolConnection {
         // The session's connection is suspect after any redispatchable failure: start afresh.
         this.discard(err);
       } finally {
-        this.coord.inFlight -= 1;
+        this.coord.running -= 1;
       }
     }
   }

@@ -130,7 +130,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
       let completed = false;
       try {
         conn = await coordinator.acquire();
-        coordinator.inFlight += 1;
+        coordinator.running += 1;
         try {
           for await (const row of conn.stream<R>(text, [], so)) {
             delivered += 1;
@@ -138,7 +138,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
           }
           completed = true;
         } finally {
-          coordinator.inFlight -= 1;
+          coordinator.running -= 1;
         }
       } catch (raw) {
         failure = raw;
