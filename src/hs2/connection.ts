@@ -161,6 +161,16 @@ export class Hs2Connection {
     return this.channel.lastActivityAt;
   }
 
+  /** The RPC waiting for its answer now, if any (`sentAt` is performance.now() time). */
+  get pendingCall(): { method: string; sentAt: number } | undefined {
+    return this.channel.pendingCall;
+  }
+
+  /** When the server last answered on this connection (performance.now() time). */
+  get lastAnswerAt(): number {
+    return this.channel.lastAnswerAt;
+  }
+
   /** Statements currently running on this connection. */
   get activeOperations(): number {
     return this.operations.size;

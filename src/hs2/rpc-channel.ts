@@ -50,6 +50,7 @@ type GeneratedClient = InstanceType<typeof service.Client> & {
 interface InFlight {
   method: RpcMethod;
   seqid: number;
+  sentAt: number;
   reject: (err: ImpalaError) => void;
   timer: NodeJS.Timeout;
 }
@@ -74,6 +75,8 @@ export class RpcChannel {
   private readonly closedListeners: Array<(err: ImpalaError) => void> = [];
   /** When the last RPC completed (ms since epoch); the pool uses it for idle checks. */
   lastActivityAt = Date.now();
+  /** When the server last answered anything (performance.now() time); 0 before the first answer. */
+  lastAnswerAt = 0;
 
   constructor(
     private readonly socket: net.Socket,
@@ -104,6 +107,12 @@ export class RpcChannel {
   /** Why the channel closed, once it has. */
   get closedReason(): ImpalaError | undefined {
     return this.failure;
+  }
+
+  /** The call waiting for its answer now, if any (`sentAt` is performance.now() time). */
+  get pendingCall(): { method: RpcMethod; sentAt: number } | undefined {
+    const f = this.inFlight;
+    return f ? { method: f.method, sentAt: f.sentAt } : undefined;
   }
 
   /** Registers a callback for when the channel fails or closes (once). */
@@ -146,7 +155,7 @@ export class RpcChannel {
         this.fail(new RpcTimeoutError(`${method} to ${this.opts.coordinator} got no answer within ${timeoutMs} ms`, { coordinator: this.opts.coordinator }));
       }, timeoutMs);
       timer.unref();
-      this.inFlight = { method, seqid, reject, timer };
+      this.inFlight = { method, seqid, reject, timer, sentAt: performance.now() };
       const generated = (this.client as unknown as Record<string, (req: unknown) => Promise<T>>)[method]!;
       let pending: Promise<T>;
       try {
@@ -176,6 +185,7 @@ export class RpcChannel {
       this.inFlight = undefined;
     }
     this.lastActivityAt = Date.now();
+    this.lastAnswerAt = performance.now();
   }
 
   /** The generated client rejects with a TApplicationException or a string. */

@@ -77,6 +77,8 @@ export class Coordinator implements Candidate {
   private readonly waiters = new Set<Waiter>();
   private readonly info = new WeakMap<Hs2Connection, ConnectionInfo>();
   private readonly all = new Set<Hs2Connection>();
+  /** Start times (performance.now()) of connects under way. */
+  private readonly connecting = new Set<number>();
   private readonly ewma: PeakEwma;
   private readonly window = new LatencyWindow();
   private readonly baseline: string;
@@ -130,6 +132,26 @@ export class Coordinator implements Candidate {
    */
   get inFlight(): number {
     return this.running + this.waiters.size;
+  }
+
+  /**
+   * How long, in ms, this coordinator has left a request unanswered while
+   * answering nothing else; 0 when it is idle or answering. A healthy impalad
+   * answers status polls and pings in milliseconds even while it plans or runs
+   * long statements, so silence with work outstanding means it hangs — seen
+   * here long before a TCP check or an RPC timeout would.
+   */
+  stalledMs(now = performance.now()): number {
+    let oldest = Infinity;
+    let lastAnswer = 0;
+    for (const conn of this.all) {
+      const call = conn.pendingCall;
+      if (call) oldest = Math.min(oldest, call.sentAt);
+      lastAnswer = Math.max(lastAnswer, conn.lastAnswerAt);
+    }
+    for (const started of this.connecting) oldest = Math.min(oldest, started);
+    if (oldest === Infinity) return 0;
+    return Math.max(0, now - Math.max(oldest, lastAnswer));
   }
 
   /** Peak-EWMA latency for `p2c`. */
@@ -259,7 +281,16 @@ export class Coordinator implements Candidate {
   }
 
   private async create(): Promise<Hs2Connection> {
-    const conn = await Hs2Connection.open(this.connectOptions);
+    // A unique key per attempt, so two connects started in the same tick both count.
+    let started = performance.now();
+    while (this.connecting.has(started)) started += 1e-6;
+    this.connecting.add(started);
+    let conn: Hs2Connection;
+    try {
+      conn = await Hs2Connection.open(this.connectOptions);
+    } finally {
+      this.connecting.delete(started);
+    }
     this.all.add(conn);
     const lifetime = this.options.maxLifetimeMs;
     // ±10% jitter so connections made together do not all expire together.

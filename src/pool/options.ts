@@ -52,7 +52,11 @@ export interface PoolOptions extends PooledConnectionOptions {
   maxAttempts?: number;
   /** Interval of active health checks (PingImpalaHS2Service), in ms; 0 turns them off. Default 2000 (HAProxy `inter`). */
   healthCheckIntervalMs?: number;
-  /** Deadline of one health check, in ms. Default 1000. */
+  /**
+   * Deadline of one health check, in ms; also how long a quick RPC (status poll,
+   * ping, close) may go unanswered before new work is routed around that
+   * coordinator. Default 1000.
+   */
   healthCheckTimeoutMs?: number;
   /** Consecutive good checks before a down coordinator takes traffic again. Default 2 (HAProxy `rise`). */
   rise?: number;

@@ -80,7 +80,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     const o = this.options;
     this.affinity = new AffinityTable({ affinityTtlMs: o.affinityTtlMs, catalogPropagationMs: o.catalogPropagationMs, maxEntries: 10_000 });
     const strategy = typeof o.strategy === 'string' ? createStrategy(o.strategy, o.random) : o.strategy;
-    this.router = new Router(() => this.coordinatorList, strategy, this.affinity, o.ddl === 'pin');
+    this.router = new Router(() => this.coordinatorList, strategy, this.affinity, o.ddl === 'pin', o.healthCheckTimeoutMs);
     this.budget = new RetryBudget({ ratio: o.retryBudgetRatio, minPerSecond: o.retryBudgetMinPerSecond, windowMs: 10_000 }, o.clock);
     this.ctx = {
       options: o,

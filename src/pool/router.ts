@@ -39,12 +39,18 @@ export class Router {
     private readonly strategy: Strategy,
     private readonly affinity: AffinityTable,
     private readonly pinTables: boolean,
+    private readonly stallMs: number,
   ) {}
 
   /** Picks a coordinator, or undefined when every one was tried or is gone. */
   route(req: RouteRequest): Route | undefined {
     const all = this.coordinators().filter((c) => c.health.state !== 'removed' && !req.exclude.has(c.id));
-    const eligible = all.filter((c) => c.health.eligible);
+    const healthy = all.filter((c) => c.health.eligible);
+    // A coordinator sitting on an unanswered quick RPC is hung: route around it
+    // while anything else is healthy.
+    const now = performance.now();
+    const responsive = healthy.filter((c) => c.stalledMs(now) < this.stallMs);
+    const eligible = responsive.length > 0 ? responsive : healthy;
     const byId = (id: string | undefined): Coordinator | undefined => (id === undefined ? undefined : eligible.find((c) => c.id === id));
 
     if (this.pinTables && req.statement) {

@@ -59,6 +59,50 @@ describe('failover', () => {
     expect(later).toBeGreaterThan(afterResume);
   }, 60_000);
 
+  it('a coordinator silent on an outstanding request is routed around, even by a load-blind strategy', async () => {
+    r = await startRig({ coordinators: 3 }, { strategy: 'roundrobin', healthCheckIntervalMs: 0, healthCheckTimeoutMs: 300, rpcTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
+    // One connection per coordinator, then freeze the first.
+    await Promise.all([0, 1, 2].map((i) => r!.pool.query(`SELECT ${i} AS i`)));
+    r.cluster.coordinators[0]!.pause();
+    const hung = r.pool.query('SELECT 1 AS stuck').catch((e: unknown) => e);
+    await new Promise((res) => setTimeout(res, 500));
+    // roundrobin would send a third of these to the frozen coordinator; none may go there.
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => r!.pool.query(`SELECT ${i} AS i`)));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(results.every((x) => x.coordinator !== r!.cluster.hosts[0])).toBe(true);
+    r.cluster.coordinators[0]!.resume();
+    await hung;
+  });
+
+  it('a hung coordinator stops getting new work within 1 s from traffic alone (no active checks)', async () => {
+    r = await startRig({ coordinators: 3 }, { healthCheckIntervalMs: 0, healthCheckTimeoutMs: 500, rpcTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
+    const hung = r.cluster.hosts[0]!;
+    let stop = false;
+    const load = runConcurrently(100_000, 24, async () => {
+      if (!stop) await r!.pool.query('SELECT sleep(5) AS s').catch(() => undefined);
+    });
+    await new Promise((res) => setTimeout(res, 200));
+    r.cluster.coordinators[0]!.pause();
+    const stuck = () => {
+      const c = r!.pool.stats().coordinators.find((x) => x.host === hung)!;
+      return c.inFlight + c.waiting;
+    };
+    await new Promise((res) => setTimeout(res, 1000));
+    const after1s = stuck();
+    await new Promise((res) => setTimeout(res, 1000));
+    // Nothing new went there in the second second: its stuck count did not grow.
+    expect(stuck()).toBe(after1s);
+    // The others kept serving.
+    const before = r.cluster.stats().filter((s) => s.host !== hung).reduce((n, s) => n + s.queries, 0);
+    await new Promise((res) => setTimeout(res, 300));
+    const later = r.cluster.stats().filter((s) => s.host !== hung).reduce((n, s) => n + s.queries, 0);
+    expect(later).toBeGreaterThan(before);
+    stop = true;
+    r.cluster.coordinators[0]!.resume();
+    await load;
+  }, 30_000);
+
   it('graceful shutdown of a coordinator: no query fails, and nothing new lands there after its first shutting-down answer', async () => {
     r = await startRig({ coordinators: 3 });
     const target = r.cluster.coordinators[0]!;
