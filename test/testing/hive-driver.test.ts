@@ -174,3 +174,23 @@ describe('hive-driver over TLS', () => {
     }
   });
 });
+
+describe('hive-driver against every coordinator of a cluster', () => {
+  it('connects to each of 3 coordinators and sees DDL propagated from another', async () => {
+    const cluster = await startCluster({ coordinators: 3 });
+    const conns: HiveConn[] = [];
+    try {
+      for (const c of cluster.coordinators) conns.push(await hiveConnect(c.port));
+      await hiveRun(conns[0]!, 'CREATE TABLE everywhere (id INT)');
+      await hiveRun(conns[1]!, 'INSERT INTO everywhere VALUES (1), (2)');
+      for (const conn of conns) {
+        const { rows } = await hiveRun(conn, 'SELECT count(*) AS n FROM everywhere');
+        expect(Number(rows[0]!.n)).toBe(2);
+      }
+      expect(cluster.stats().map((s) => s.sessionsOpen)).toEqual([1, 1, 1]);
+    } finally {
+      await Promise.all(conns.map((c) => c.close()));
+      await cluster.close();
+    }
+  });
+});
