@@ -19,7 +19,7 @@ export { STRATEGY_NAMES, LeastConnStrategy, P2cStrategy, RoundRobinStrategy, Ran
 export type { Strategy, StrategyName, Candidate, PickRequest } from './pool/strategies/index.js';
 export type { Clock, RandomSource } from './util/clock.js';
 export { connect, Hs2Connection } from './hs2/connection.js';
-export type { QueryResult, ExecuteResult, PingResult } from './hs2/connection.js';
+export type { QueryResult, ExecuteResult, PingResult, PendingCall } from './hs2/connection.js';
 export type { Column, ImpalaTypeName } from './hs2/columns.js';
 export type { ScalarTypeName } from './wire/type-ids.js';
 export { formatColumnType } from './hs2/columns.js';

@@ -55,6 +55,14 @@ export interface PingResult {
   latencyMs: number;
 }
 
+/** An RPC sent and not yet answered. */
+export interface PendingCall {
+  /** The HS2 method, e.g. `GetOperationStatus`. */
+  method: string;
+  /** When it was sent (performance.now() time, ms). */
+  sentAt: number;
+}
+
 /** HS2 protocol version impala-pool asks for (what impala-shell asks for). */
 const CLIENT_PROTOCOL = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
 
@@ -161,8 +169,8 @@ export class Hs2Connection {
     return this.channel.lastActivityAt;
   }
 
-  /** The RPC waiting for its answer now, if any (`sentAt` is performance.now() time). */
-  get pendingCall(): { method: string; sentAt: number } | undefined {
+  /** The RPC waiting for its answer now, if any. */
+  get pendingCall(): PendingCall | undefined {
     return this.channel.pendingCall;
   }
 
