@@ -16,7 +16,6 @@ addresses, one per line, then runs until Ctrl-C.
 options:
   --coordinators N          number of coordinators (default 3)
   --catalog-delay-ms MS     metadata propagation delay between coordinators (default 0)
-  --isolation inline|process  one child process per coordinator with 'process' (default inline)
   --port P                  first port; the others follow (default: OS-picked)
   --idle-session-timeout-ms MS  expire idle sessions (default 0: never)
   --latency-ms MS           delay every answer (default 0)`;
@@ -28,7 +27,6 @@ export async function runCluster(argv: string[]): Promise<number> {
     {
       coordinators: { type: 'string', default: '3' },
       'catalog-delay-ms': { type: 'string', default: '0' },
-      isolation: { type: 'string', default: 'inline' },
       port: { type: 'string' },
       'idle-session-timeout-ms': { type: 'string', default: '0' },
       'latency-ms': { type: 'string', default: '0' },
@@ -39,7 +37,6 @@ export async function runCluster(argv: string[]): Promise<number> {
   const options: ClusterOptions = {
     coordinators: count,
     catalogDelayMs: integer('--catalog-delay-ms', values['catalog-delay-ms']),
-    isolation: values.isolation as ClusterOptions['isolation'],
     idleSessionTimeoutMs: integer('--idle-session-timeout-ms', values['idle-session-timeout-ms']),
     latencyMs: integer('--latency-ms', values['latency-ms']),
   };

@@ -53,7 +53,7 @@ describe('sessions', () => {
   });
 
   it('end() leaves no open socket in the process and no session or operation on any coordinator', async () => {
-    const cluster = await startCluster({ coordinators: 3, isolation: 'process' });
+    const cluster = await startCluster({ coordinators: 3 });
     const sockets = () => process.getActiveResourcesInfo().filter((x) => x === 'TCPSocketWrap').length;
     const before = sockets();
     const pool = createPool({ hosts: cluster.hosts, minConnectionsPerCoordinator: 2 });
