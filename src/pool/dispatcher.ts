@@ -12,7 +12,7 @@ import type { Hs2Connection } from '../hs2/connection.js';
 import type { Classification } from '../sql/classify.js';
 import type { AffinityTable } from './affinity.js';
 import type { Coordinator } from './coordinator.js';
-import { channels, publish, type PoolEventMap } from './events.js';
+import { channels, publish, type PoolEventMap, type RetryEvent } from './events.js';
 import type { ResolvedPoolOptions } from './options.js';
 import type { RetryBudget } from './retry-budget.js';
 import { decideRetry } from './retry-policy.js';
@@ -86,15 +86,10 @@ export async function dispatch<T>(ctx: DispatchContext, req: DispatchRequest, fn
       const err = toImpalaError(raw, coordinator.id);
       if (conn) coordinator.release(conn, err);
       publish(channels.statement, () => ({ coordinator: coordinator.id, verb: req.statement.verb, durationMs: performance.now() - started, attempt, ok: false, code: err.code }));
-      noteFailure(ctx, coordinator, err);
-      const decision = decideRetry({ error: err, statement: req.statement, rowsDelivered: rowsDelivered() });
-      if (decision.action === 'fail') throw decision.error;
-      if (decision.budgeted && !ctx.budget.tryWithdraw()) throw err;
+      const reason = retryReason(ctx, coordinator, err, req.statement, rowsDelivered());
       failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
       lastError = err;
-      const event = { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason: decision.reason };
-      ctx.emit('retry', event);
-      publish(channels.retry, () => event);
+      announceRetry(ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason });
       // A session bound to one coordinator may reconnect there, not elsewhere.
       if (req.only) tried.delete(coordinator.id);
     }
@@ -109,6 +104,33 @@ function pick(ctx: DispatchContext, req: DispatchRequest, tried: ReadonlySet<str
     return state === 'removed' || state === 'draining' || tried.has(req.only.id) ? undefined : req.only;
   }
   return ctx.router.route({ statement: req.statement, database: req.database, affinityKey: req.affinityKey, exclude: tried })?.coordinator;
+}
+
+/**
+ * After a failed attempt: health bookkeeping, then the retry rules and the
+ * budget. Throws the error the caller must see; otherwise returns why a
+ * retry is allowed.
+ */
+export function retryReason(
+  ctx: DispatchContext,
+  coordinator: Coordinator,
+  err: ImpalaError,
+  statement: Classification,
+  rowsDelivered: number,
+  attemptsLeft = true,
+): string {
+  noteFailure(ctx, coordinator, err);
+  const decision = decideRetry({ error: err, statement, rowsDelivered });
+  if (decision.action === 'fail') throw decision.error;
+  if (!attemptsLeft) throw err;
+  if (decision.budgeted && !ctx.budget.tryWithdraw()) throw err;
+  return decision.reason;
+}
+
+/** Tells listeners and diagnostics subscribers that a statement runs again elsewhere. */
+export function announceRetry(ctx: DispatchContext, event: RetryEvent): void {
+  ctx.emit('retry', event);
+  publish(channels.retry, () => event);
 }
 
 /** Health and drain bookkeeping for a failed attempt. */

@@ -21,8 +21,7 @@ import type { StatementOptions } from '../hs2/statement-options.js';
 import { bindParameters, type BindValue } from '../sql/bind.js';
 import { classify, type Classification } from '../sql/classify.js';
 import type { Coordinator } from './coordinator.js';
-import { noteFailure, poolQueryOptions, toImpalaError, type DispatchContext } from './dispatcher.js';
-import { decideRetry } from './retry-policy.js';
+import { noteFailure, poolQueryOptions, retryReason, toImpalaError, type DispatchContext } from './dispatcher.js';
 
 /** Picks and borrows a connection for a (re)connecting lease. */
 export type Reacquire = (preferred: Coordinator | undefined, tried: ReadonlySet<string>) => Promise<{ coordinator: Coordinator; conn: Hs2Connection }>;
@@ -124,12 +123,7 @@ export class PoolConnection {
       } catch (raw) {
         if (raw instanceof TypeError) throw raw;
         const err = toImpalaError(raw, this.coord.id);
-        noteFailure(this.ctx, this.coord, err);
-        const decision = decideRetry({ error: err, statement: cls, rowsDelivered: 0 });
-        if (decision.action === 'fail' || attempt >= this.ctx.options.maxAttempts) {
-          throw decision.action === 'fail' ? decision.error : err;
-        }
-        if (decision.budgeted && !this.ctx.budget.tryWithdraw()) throw err;
+        retryReason(this.ctx, this.coord, err, cls, 0, attempt < this.ctx.options.maxAttempts);
         // The session's connection is suspect after any redispatchable failure: start afresh.
         this.discard(err);
       } finally {

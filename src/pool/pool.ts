@@ -16,13 +16,12 @@ import { bindParameters, type BindValue } from '../sql/bind.js';
 import { classify } from '../sql/classify.js';
 import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
-import { dispatch, noteFailure, poolQueryOptions, toImpalaError, type DispatchContext } from './dispatcher.js';
+import { announceRetry, dispatch, noteFailure, poolQueryOptions, retryReason, toImpalaError, type DispatchContext } from './dispatcher.js';
 import { channels, publish, type PoolEventMap } from './events.js';
 import { HealthChecker } from './health-checker.js';
 import { parseAddress, resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
 import { PoolConnection } from './pool-connection.js';
 import { RetryBudget } from './retry-budget.js';
-import { decideRetry } from './retry-policy.js';
 import { Router } from './router.js';
 import { createStrategy } from './strategies/index.js';
 
@@ -152,12 +151,9 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
       if (failure === undefined) return;
       const err = toImpalaError(failure, coordinator.id);
       if (conn) coordinator.release(conn, err);
-      noteFailure(this.ctx, coordinator, err);
-      const decision = decideRetry({ error: err, statement, rowsDelivered: delivered });
-      if (decision.action === 'fail') throw decision.error;
-      if (decision.budgeted && !this.budget.tryWithdraw()) throw err;
+      const reason = retryReason(this.ctx, coordinator, err, statement, delivered);
       failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
-      this.emit('retry', { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason: decision.reason });
+      announceRetry(this.ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason });
     }
     throw new NoHealthyCoordinatorError(failures, { statementSent: false });
   }
@@ -293,7 +289,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
         const err = toImpalaError(raw, coordinator.id);
         noteFailure(this.ctx, coordinator, err);
         failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
-        this.emit('retry', { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason: 'connect failed' });
+        announceRetry(this.ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason: 'connect failed' });
       }
     }
     throw new NoHealthyCoordinatorError(failures, { statementSent: false });
