@@ -164,11 +164,6 @@ export class Hs2Connection {
     return this.channel.closedReason;
   }
 
-  /** When the connection last completed an RPC (ms since epoch). */
-  get lastActivityAt(): number {
-    return this.channel.lastActivityAt;
-  }
-
   /** The RPC waiting for its answer now, if any. */
   get pendingCall(): PendingCall | undefined {
     return this.channel.pendingCall;

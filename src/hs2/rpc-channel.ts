@@ -73,9 +73,10 @@ export class RpcChannel {
   private failure: ImpalaError | undefined;
   private failureReported = false;
   private readonly closedListeners: Array<(err: ImpalaError) => void> = [];
-  /** When the last RPC completed (ms since epoch); the pool uses it for idle checks. */
-  lastActivityAt = Date.now();
-  /** When the server last answered anything (performance.now() time); 0 before the first answer. */
+  /**
+   * When the server last answered anything (performance.now() time; 0 before
+   * the first answer). The pool reads it for idle checks and hang detection.
+   */
   lastAnswerAt = 0;
 
   constructor(
@@ -184,7 +185,6 @@ export class RpcChannel {
       clearTimeout(this.inFlight.timer);
       this.inFlight = undefined;
     }
-    this.lastActivityAt = Date.now();
     this.lastAnswerAt = performance.now();
   }
 

@@ -229,9 +229,9 @@ export class Coordinator implements Candidate {
 
   /** Pings idle connections (keepalive); drops the ones that fail. */
   async keepalive(idleForMs: number): Promise<void> {
-    const now = Date.now();
+    const now = performance.now();
     for (const conn of [...this.all]) {
-      if (this.pool.isBorrowedResource(conn) || now - conn.lastActivityAt < idleForMs) continue;
+      if (this.pool.isBorrowedResource(conn) || now - conn.lastAnswerAt < idleForMs) continue;
       await conn.ping(this.options.healthCheckTimeoutMs).catch(() => conn.destroy());
     }
   }
@@ -306,7 +306,7 @@ export class Coordinator implements Candidate {
       return false;
     }
     if ((this.info.get(conn)?.expiresAt ?? Infinity) <= Date.now()) return false;
-    if (Date.now() - conn.lastActivityAt < this.options.validateAfterIdleMs) return true;
+    if (performance.now() - conn.lastAnswerAt < this.options.validateAfterIdleMs) return true;
     try {
       await conn.ping(this.options.healthCheckTimeoutMs);
       return true;
