@@ -95,16 +95,19 @@ export class CoordinatorState implements OperationHooks {
   onComplete(op: Operation): void {
     this.running.delete(op);
     this.inFlight = this.running.size;
-    if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   admit(_op: Operation): AdmissionTicket | undefined {
     return this.admission?.request();
   }
 
-  /** Resolves when nothing is in flight (at once if nothing is). */
+  /**
+   * Resolves when no query is registered any more (at once if none is). As in
+   * impalad's graceful shutdown, a query counts until its client closes it —
+   * finishing execution is not enough, the client still has rows to fetch.
+   */
   whenIdle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
+    if (this.operations.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -122,6 +125,7 @@ export class CoordinatorState implements OperationHooks {
   closeOperation(op: Operation): void {
     op.close();
     this.operations.delete(op.key);
+    if (this.operations.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     this.archive.set(op.key, op);
     if (this.archive.size > ARCHIVE_SIZE) this.archive.delete(this.archive.keys().next().value!);
   }

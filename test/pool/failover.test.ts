@@ -3,7 +3,7 @@
  * gracefully under load; all coordinators refusing connections.
  */
 import { describe, expect, it } from 'vitest';
-import { createPool, ImpalaError, NoHealthyCoordinatorError, OutcomeUnknownError } from '../../src/index.js';
+import { connect, createPool, ImpalaError, NoHealthyCoordinatorError, OutcomeUnknownError } from '../../src/index.js';
 import { startCluster } from '../../src/testing/index.js';
 import { useRig, runConcurrently, statsOf, waitFor, type Rig } from '../support/pool-fixtures.js';
 
@@ -111,9 +111,16 @@ describe('failover', () => {
     r.pool.on('drain', (e) => {
       if (e.coordinator === host) drained.push(statsOf(r!.cluster, host).queries);
     });
+    // A long statement running there keeps it in its grace period, so the
+    // pool's traffic meets the shutdown notice rather than a closed port.
+    const [h, p] = host.split(':');
+    const direct = await connect({ host: h!, port: Number(p) });
+    const long = direct.query('SELECT sleep(1200) AS s');
     setTimeout(() => void target.shutdown({ graceMs: 1500 }), 200);
     const results = await runConcurrently(300, 12, () => r!.pool.query('SELECT sleep(20) AS s'));
     expect(results.filter((x) => !x.ok).map((x) => (x as { error: Error }).error.message)).toEqual([]);
+    expect((await long).rows).toEqual([{ s: true }]);
+    direct.destroy();
     expect(drained.length).toBe(1);
     // Queries admitted before the notice may finish; none started after it.
     expect(statsOf(r.cluster, host).queries).toBe(drained[0]);
