@@ -65,6 +65,12 @@ export interface PendingCall {
 
 /** HS2 protocol version impala-pool asks for (what impala-shell asks for). */
 const CLIENT_PROTOCOL = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
+// A statement stopped while the server owes an answer waits this long for
+// it, so a live server's statement is closed before the caller hears...
+const STOP_SETTLE_MS = 250;
+// ...and a silent server gets this much longer, in the background, before
+// the connection is given up.
+const STOP_GRACE_MS = 1000;
 
 /**
  * Opens one direct HS2 connection (socket, optional TLS and SASL, HS2 session)
@@ -228,6 +234,7 @@ export class Hs2Connection {
     const text = bindParameters(sql, params);
     const stop = new StopCondition(so.signal, so.timeoutMs, 'stream');
     const op = this.begin(text, stop);
+    // Set once nothing is left to cancel, or a failure already saw to it.
     let finished = false;
     try {
       await op.run(so.queryOptions);
@@ -243,6 +250,7 @@ export class Hs2Connection {
       finished = true;
       await op.close();
     } catch (err) {
+      finished = true;
       throw await this.fail(op, stop, err);
     } finally {
       if (!finished) await this.abandon(op);
@@ -347,8 +355,24 @@ export class Hs2Connection {
     const reason = stop.reason;
     // A stop (abort/timeout) wins over whatever error it provoked.
     const chosen = reason ?? err;
-    await this.abandon(op);
+    // A stop that came while the server owed an answer waits for it only
+    // briefly: a silent server must not hold the caller.
+    if (reason && this.channel.pendingCall && !(await this.channel.settlesWithin(STOP_SETTLE_MS))) {
+      void this.abandonWhenAnswered(op);
+    } else {
+      await this.abandon(op);
+    }
     return op.annotate(chosen, op.sent);
+  }
+
+  /**
+   * Cancels and closes `op` once the call in flight is answered. A server
+   * that stays silent past a grace is not worth the connection: it is
+   * dropped (the server frees the session, as on any disconnect).
+   */
+  private async abandonWhenAnswered(op: Operation): Promise<void> {
+    if (await this.channel.settlesWithin(STOP_GRACE_MS)) await this.abandon(op);
+    else this.destroy();
   }
 
   /** Cancels (when it may still run) and closes an operation, ignoring errors. */

@@ -59,6 +59,36 @@ export class StopCondition {
     });
   }
 
+  /**
+   * Settles like `work`, unless the statement is stopped first: then rejects
+   * with the stop reason at once, leaving `work` to finish on its own.
+   */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.reasonError) {
+      work.catch(() => undefined);
+      return Promise.reject(this.reasonError);
+    }
+    return new Promise<T>((resolve, reject) => {
+      // Also called by dispose(), which is not a stop: then `work` decides.
+      const wake = (): void => {
+        if (!this.reasonError) return;
+        this.wakers.delete(wake);
+        reject(this.reasonError);
+      };
+      this.wakers.add(wake);
+      work.then(
+        (value) => {
+          this.wakers.delete(wake);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.wakers.delete(wake);
+          reject(err);
+        },
+      );
+    });
+  }
+
   /** Releases timers and listeners. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);

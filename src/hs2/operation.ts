@@ -69,20 +69,32 @@ export class Operation {
     });
     let resp: TCLITypes.TExecuteStatementResp;
     this.sent = true;
+    const call = this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req);
+    // A caller that stopped waiting still leaves a statement to cancel and
+    // close once the answer comes: keep its handle then too.
+    call.then(
+      (r) => this.adopt(r),
+      () => undefined,
+    );
     try {
-      resp = await this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req);
+      resp = await this.stop.race(call);
     } catch (err) {
       // A write that never happened is the only case known not to have reached the server.
       if ((err as ImpalaError).statementSent === false) this.sent = false;
       throw this.annotate(err, this.sent);
     }
-    this.handle = resp.operationHandle ?? undefined;
-    this.queryId = queryIdFromGuid(this.handle?.operationId?.guid);
+    this.adopt(resp);
     checkStatus(resp.status, 'ExecuteStatement', this.statusCtx());
     if (!this.handle) throw new ServerError('ExecuteStatement returned no operation handle', this.statusCtx());
     await this.waitUntilReady();
     if (this.handle.hasResultSet) await this.readMetadata();
     else this.exhausted = true;
+  }
+
+  private adopt(resp: TCLITypes.TExecuteStatementResp): void {
+    if (this.handle) return;
+    this.handle = resp.operationHandle ?? undefined;
+    this.queryId = queryIdFromGuid(this.handle?.operationId?.guid);
   }
 
   /** Fetches the next batch; empty and `hasMoreRows: false` at the end. */
@@ -210,8 +222,9 @@ export class Operation {
     this.columns = columnsFromSchema(resp.schema);
   }
 
+  /** A call the statement's timeout or abort does not wait for (a silent server must not hold the caller). */
   private rpc<T>(method: Parameters<RpcChannel['call']>[0], req: unknown): Promise<T> {
-    return this.ctx.channel.call<T>(method, req);
+    return this.stop.race(this.ctx.channel.call<T>(method, req));
   }
 
   private statusCtx(): StatusContext {

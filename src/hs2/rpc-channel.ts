@@ -134,6 +134,18 @@ export class RpcChannel {
     return result;
   }
 
+  /** Whether every call queued so far settles within `ms` milliseconds. */
+  async settlesWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, ms, false);
+      timer.unref();
+    });
+    const settled = await Promise.race([this.queue.then(() => true), late]);
+    clearTimeout(timer);
+    return settled;
+  }
+
   /** Closes the socket; pending calls fail with ConnectionClosedError. */
   close(reason?: ImpalaError): void {
     this.fail(reason ?? new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, { coordinator: this.opts.coordinator }));

@@ -17,6 +17,14 @@ function hostPort(): { host: string; port: number } {
 
 const openOperations = (): number => cluster.stats()[0]!.operationsOpen;
 
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 beforeAll(async () => {
   cluster = await startCluster({ coordinators: 1 });
   conn = await connect(hostPort());
@@ -89,6 +97,33 @@ describe('abort and deadlines leave no open operation', () => {
     const err = (await conn.query('SELECT sleep(5000)', [], { signal: ac.signal }).catch((e: unknown) => e)) as ImpalaError;
     expect(err.code).toBe('IMPALA_ABORTED');
     expect(openOperations()).toBe(0);
+  });
+
+  it.each([
+    ['answers again within the grace: the statement is cleaned up and the connection kept', 400, true],
+    ['stays silent: the connection is given up', undefined, false],
+  ])('timeoutMs while the server owes an answer → error on time; server %s', async (_name, resumeAfterMs, kept) => {
+    const c = await connect(hostPort());
+    const coordinator = cluster.coordinators[0]!;
+    coordinator.pause();
+    const started = Date.now();
+    try {
+      const err = (await c.query('SELECT 1', [], { timeoutMs: 200 }).catch((e: unknown) => e)) as ImpalaError;
+      expect(err.code).toBe('IMPALA_QUERY_TIMEOUT');
+      expect(err.statementSent).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1000);
+      if (resumeAfterMs !== undefined) setTimeout(() => coordinator.resume(), resumeAfterMs - (Date.now() - started));
+      if (kept) {
+        expect((await c.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
+        await waitUntil(() => openOperations() === 0, 2000);
+      } else {
+        await waitUntil(() => !c.open, 3000);
+      }
+      expect(c.open).toBe(kept);
+    } finally {
+      coordinator.resume();
+      c.destroy();
+    }
   });
 
   it('an already-aborted signal never reaches the server', async () => {
