@@ -20,10 +20,37 @@ export interface CatalogChange {
   effects: readonly CatalogEffect[];
 }
 
+/** A change with its place in the cluster's order (1, 2, …). */
+export interface SequencedChange {
+  /** Publication order across the cluster. */
+  seq: number;
+  /** The change. */
+  change: CatalogChange;
+}
+
 /** A coordinator's side of the bus. */
 export interface CatalogReplica {
-  /** Replays a change; must not reject (a replica that cannot apply it just misses it). */
-  replay(change: CatalogChange): Promise<void>;
+  /**
+   * Replays a change; must not reject (a replica that cannot apply it just
+   * misses it). `seq` is its publication order.
+   */
+  replay(change: CatalogChange, seq: number): Promise<void>;
+}
+
+/**
+ * What a coordinator needs of metadata propagation: the {@link CatalogBus}
+ * itself when it runs in the cluster's process, a link to it over IPC when
+ * it runs in a child process.
+ */
+export interface CatalogLink {
+  /** How long a change takes to reach the other coordinators, in ms. */
+  readonly delayMs: number;
+  /** Adds a coordinator; resolves once its catalog has caught up with the cluster's. */
+  join(id: number, replica: CatalogReplica): Promise<void>;
+  /** Publishes a change made on `origin`; resolves once every other coordinator has it (SYNC_DDL). */
+  publish(origin: number, change: CatalogChange): Promise<void>;
+  /** Applies what is still on its way to `id` now (INVALIDATE METADATA, REFRESH). */
+  flush(id: number): Promise<void>;
 }
 
 interface Member {
@@ -36,18 +63,35 @@ interface Member {
 }
 
 /** Connects the coordinators of one cluster. */
-export class CatalogBus {
+export class CatalogBus implements CatalogLink {
   private readonly members: Member[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly wakers = new Set<() => void>();
+  private readonly changes: SequencedChange[] | undefined;
+  private seq = 0;
   private closed = false;
 
-  /** @param delayMs - how long a change takes to reach the other coordinators */
-  constructor(readonly delayMs: number) {}
+  /**
+   * @param delayMs - how long a change takes to reach the other coordinators
+   * @param keepLog - keep every change, so a coordinator whose process was
+   *   killed can rebuild its catalog (as a restarted impalad loads it from catalogd)
+   */
+  constructor(
+    readonly delayMs: number,
+    keepLog = false,
+  ) {
+    this.changes = keepLog ? [] : undefined;
+  }
 
-  /** Adds a coordinator. */
-  join(id: number, replica: CatalogReplica): void {
+  /** Every change published so far, in order (empty unless the bus keeps a log). */
+  get log(): readonly SequencedChange[] {
+    return this.changes ?? [];
+  }
+
+  /** Adds a coordinator. Its catalog is the one it starts with; nothing to catch up. */
+  join(id: number, replica: CatalogReplica): Promise<void> {
     this.members.push({ id, replica, tail: Promise.resolve(), wakers: new Set() });
+    return Promise.resolve();
   }
 
   /**
@@ -56,13 +100,15 @@ export class CatalogBus {
    */
   publish(origin: number, change: CatalogChange): Promise<void> {
     if (this.closed) return Promise.resolve();
+    const seq = ++this.seq;
+    this.changes?.push({ seq, change });
     const due = performance.now() + this.delayMs;
     const done = this.members
       .filter((m) => m.id !== origin)
       .map((m) => {
         m.tail = m.tail.then(async () => {
           await this.sleepUntil(due, m);
-          if (!this.closed) await m.replica.replay(change);
+          if (!this.closed) await m.replica.replay(change, seq);
         });
         return m.tail;
       });

@@ -4,9 +4,11 @@
  * @module
  */
 import { CatalogBus } from './catalog-bus.js';
+import type { ClusterCoordinator } from './cluster-coordinator.js';
 import type { CoordinatorStats } from './coordinator-state.js';
 import { Coordinator } from './coordinator.js';
 import { resolveClusterOptions, type ClusterOptions } from './options.js';
+import { ProcessCoordinator } from './process/process-coordinator.js';
 
 /** A running local cluster. Close it with {@link LocalCluster.close} (or `await using`). */
 export class LocalCluster {
@@ -20,7 +22,7 @@ export class LocalCluster {
    * @internal
    */
   constructor(
-    readonly coordinators: readonly Coordinator[],
+    readonly coordinators: readonly ClusterCoordinator[],
     private readonly bus?: CatalogBus,
   ) {}
 
@@ -69,12 +71,21 @@ export class LocalCluster {
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const resolved = resolveClusterOptions(options);
-  const { coordinators: count, ports, catalogDelayMs, isolation: _isolation, ...shared } = resolved;
-  const bus = count > 1 ? new CatalogBus(catalogDelayMs) : undefined;
-  const started: Coordinator[] = [];
+  const { coordinators: count, ports, catalogDelayMs, isolation, ...shared } = resolved;
+  const inChildren = isolation === 'process';
+  // A killed child process loses its catalog; the bus's log is what it rebuilds from.
+  const bus = count > 1 || inChildren ? new CatalogBus(catalogDelayMs, inChildren) : undefined;
+  const configs = ports.map((port, index) => ({ ...shared, index, port }));
+  const started: ClusterCoordinator[] = [];
   try {
-    for (let index = 0; index < count; index += 1) {
-      started.push(await Coordinator.start({ ...shared, index, port: ports[index]!, ...(bus ? { bus } : {}) }));
+    if (inChildren) {
+      // In parallel: a child's start-up is its own CPU time, not ours.
+      const results = await Promise.allSettled(configs.map((c) => ProcessCoordinator.start(c, bus!)));
+      for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else {
+      for (const c of configs) started.push(await Coordinator.start({ ...c, ...(bus ? { bus } : {}) }));
     }
   } catch (err) {
     bus?.close();

@@ -6,9 +6,10 @@
  * @module
  */
 import { AdmissionController } from './admission.js';
-import { PROTOCOL_FAULTS, type ProtocolFault } from './protocol-fault.js';
-import type { CatalogBus } from './catalog-bus.js';
+import type { ProtocolFault } from './protocol-fault.js';
+import type { CatalogLink } from './catalog-bus.js';
 import { Catalog } from './catalog.js';
+import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from './cluster-coordinator.js';
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
 import { Hs2Handler } from './hs2-handler.js';
 import { Hs2Server } from './hs2-server.js';
@@ -28,12 +29,14 @@ export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordin
   index: number;
   /** Port to listen on; 0 lets the OS pick. */
   port: number;
-  /** The cluster's metadata propagation, when there are other coordinators. */
-  bus?: CatalogBus;
+  /** The cluster's metadata propagation, when there are other coordinators (or a log to keep). */
+  bus?: CatalogLink;
+  /** Called just before each answer is written (a child process reports its counters then). */
+  beforeAnswer?: () => void;
 }
 
-/** A running coordinator. */
-export class Coordinator {
+/** A coordinator running inside this process (`isolation: 'inline'`). */
+export class Coordinator implements ClusterCoordinator {
   private readonly server: Hs2Server;
   private readonly state: CoordinatorState;
   private latency: number;
@@ -50,7 +53,6 @@ export class Coordinator {
     if (config.admission) this.state.admission = new AdmissionController(config.admission);
     const bus = config.bus;
     if (bus) {
-      bus.join(config.index, catalog);
       this.state.publish = (change) => bus.publish(config.index, change);
       this.state.syncCatalog = () => bus.flush(config.index);
       this.state.propagationDelayMs = bus.delayMs;
@@ -63,6 +65,7 @@ export class Coordinator {
       createHandler: (info) => new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }),
       latencyMs: () => this.latency,
       fault: () => this.fault,
+      ...(config.beforeAnswer ? { beforeAnswer: config.beforeAnswer } : {}),
       onOpen: () => {
         this.state.connectionsOpen += 1;
         this.state.connectionsTotal += 1;
@@ -82,6 +85,8 @@ export class Coordinator {
     const catalog = await Catalog.create(config.duckdbThreads);
     const c = new Coordinator(config, catalog);
     try {
+      // Caught up with the cluster's catalog before the first client arrives.
+      await config.bus?.join(config.index, catalog);
       await c.start();
     } catch (err) {
       catalog.close();
@@ -108,6 +113,11 @@ export class Coordinator {
   /** Whether it accepts connections now. */
   get running(): boolean {
     return this.server.listening;
+  }
+
+  /** Always undefined: it runs in this process. */
+  get pid(): number | undefined {
+    return undefined;
   }
 
   /** Its counters. */
@@ -143,17 +153,18 @@ export class Coordinator {
   }
 
   /** Drops every client connection (the port stays open), as a network blip would. */
-  dropConnections(): void {
+  dropConnections(): Promise<void> {
     this.server.dropConnections();
+    return Promise.resolve();
   }
 
   /**
    * Delays every answer by `ms` milliseconds, as a slow or distant
    * coordinator would. 0 removes the delay.
    */
-  setLatency(ms: number): void {
-    if (!Number.isInteger(ms) || ms < 0) throw new TypeError(`setLatency(ms) needs a non-negative integer, got ${String(ms)}`);
-    this.latency = ms;
+  setLatency(ms: number): Promise<void> {
+    this.latency = checkLatency(ms);
+    return Promise.resolve();
   }
 
   /**
@@ -161,11 +172,9 @@ export class Coordinator {
    * now on is garbage, truncated, carries a wrong sequence id, or announces
    * an absurd length. `undefined` restores normal answers.
    */
-  setFault(fault: ProtocolFault | undefined): void {
-    if (fault !== undefined && !PROTOCOL_FAULTS.includes(fault)) {
-      throw new TypeError(`setFault(fault) needs one of ${PROTOCOL_FAULTS.join(', ')} or undefined, got ${String(fault)}`);
-    }
-    this.fault = fault;
+  setFault(fault: ProtocolFault | undefined): Promise<void> {
+    this.fault = checkFault(fault);
+    return Promise.resolve();
   }
 
   /**
@@ -199,8 +208,7 @@ export class Coordinator {
    * @param options.graceMs - longest wait for running statements, in ms (default 5000)
    */
   async shutdown(options: { graceMs?: number } = {}): Promise<void> {
-    const graceMs = options.graceMs ?? 5000;
-    if (!Number.isInteger(graceMs) || graceMs < 0) throw new TypeError(`option graceMs must be a non-negative integer, got ${String(graceMs)}`);
+    const graceMs = checkGraceMs(options);
     this.state.shutdownMessage = `Server is being shut down: shutdown requested, grace period ${graceMs}ms.`;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.state.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);

@@ -7,9 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ConnectionInfo } from './hs2-handler.js';
-import type { ProtocolFault } from './protocol-fault.js';
-import { ServerConnection, type PlainUsers } from './server-connection.js';
+import { ServerConnection, type ConnectionConfig } from './server-connection.js';
 
 /** TLS material for the server side. */
 export interface ServerTls {
@@ -20,21 +18,11 @@ export interface ServerTls {
 }
 
 /** How a server listens and what its connections do. */
-export interface Hs2ServerConfig {
+export interface Hs2ServerConfig extends ConnectionConfig {
   /** Interface to bind. */
   hostname: string;
-  /** SASL PLAIN users; undefined for NOSASL. */
-  users: PlainUsers | undefined;
   /** TLS around the transport, when set. */
   tls: ServerTls | undefined;
-  /** Largest client message accepted, in bytes. */
-  maxMessageBytes: number;
-  /** Makes the service handler of a new connection. */
-  createHandler(info: ConnectionInfo): object;
-  /** Injected per-answer latency, in ms. */
-  latencyMs(): number;
-  /** Injected protocol fault, if any. */
-  fault(): ProtocolFault | undefined;
   /** A connection opened. */
   onOpen(conn: ServerConnection): void;
   /** A connection closed. */

@@ -60,10 +60,12 @@ export interface ClusterOptions {
   /** Expire queries whose client has not fetched or polled for this long, in ms (impalad's idle_query_timeout); 0 never. Default 0. */
   idleQueryTimeoutMs?: number;
   /**
-   * Where coordinators run: `'inline'` (default) in this process. `'process'`
-   * (one child process each, so `kill()`/`pause()` are real SIGKILL/SIGSTOP) is
-   * reserved and not implemented yet: it throws a TypeError. (`'in-process'` is
-   * accepted for `'inline'`.)
+   * Where coordinators run. `'inline'` (default): in this process, quickest
+   * to start, and what unit tests want. `'process'`: one child process each,
+   * so servers do not share the client's event loop (benchmarks) and
+   * `kill()`/`pause()` are real SIGKILL/SIGSTOP (a paused coordinator's
+   * running statements freeze too). Child processes exit with this one.
+   * (`'in-process'` is accepted for `'inline'`.)
    */
   isolation?: 'inline' | 'process' | 'in-process';
   /** Admission control per coordinator. Default: none (unlimited). */
@@ -136,8 +138,6 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
   }
   const catalogDelayMs = msOption('catalogDelayMs', options.catalogDelayMs, 0, true);
   const isolation = enumOption('isolation', options.isolation, ['inline', 'process', 'in-process'] as const, 'inline');
-  // Child-process coordinators are not built yet; refusing beats silently running inline.
-  if (isolation === 'process') throw new TypeError("option isolation 'process' is not implemented yet; use 'inline'");
   return {
     coordinators,
     host,

@@ -30,6 +30,8 @@ export interface ConnectionConfig {
   latencyMs(): number;
   /** The protocol fault to inject into answers, if any. */
   fault(): ProtocolFault | undefined;
+  /** Called just before an answer is written. */
+  beforeAnswer?(): void;
 }
 
 // Beyond this many unanswered requests, stop reading until the backlog clears.
@@ -174,6 +176,7 @@ export class ServerConnection {
         if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
         while (this.paused) await this.paused.promise;
         if (this.closed) break;
+        this.config.beforeAnswer?.();
         const fault = this.config.fault();
         if (fault) {
           const bad = corruptReply(fault, reply, this.phase === 'framed');

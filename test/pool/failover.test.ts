@@ -12,7 +12,7 @@ let r: Rig | undefined;
 
 describe('failover', () => {
   it('kill a coordinator under load: no failed reads, no DML applied twice, unknown outcomes reported', async () => {
-    r = await startRig({ coordinators: 3, catalogDelayMs: 50 });
+    r = await startRig({ coordinators: 3, catalogDelayMs: 50, isolation: 'process' });
     await r.pool.execute('CREATE TABLE events (id INT)', [], {});
     await new Promise((res) => setTimeout(res, 200));
     const victim = r.cluster.coordinators[0]!;
@@ -33,7 +33,7 @@ describe('failover', () => {
   }, 60_000);
 
   it('pause a coordinator (black hole): new work stops going there within 1 s, and returns after resume + rise', async () => {
-    r = await startRig({ coordinators: 3 }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 250, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000 });
+    r = await startRig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 250, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000 });
     const paused = r.cluster.coordinators[2]!;
     const host = r.cluster.hosts[2]!;
     let stop = false;

@@ -161,7 +161,6 @@ describe('startCluster', () => {
     ['idleSessionTimeoutMs: -1', { idleSessionTimeoutMs: -1 }, /option idleSessionTimeoutMs/],
     ['catalogDelayMs: -5', { catalogDelayMs: -5 }, /option catalogDelayMs/],
     ['an unknown isolation', { isolation: 'vm' } as never, /option isolation/],
-    ['process isolation (not built yet)', { isolation: 'process' }, /option isolation 'process' is not implemented yet/],
     ['admission without maxConcurrent', { admission: {} } as never, /option admission.maxConcurrent/],
     ['a negative idleQueryTimeoutMs', { idleQueryTimeoutMs: -1 }, /option idleQueryTimeoutMs/],
   ])('rejects %s with a TypeError naming the option', async (_name, options, message) => {

@@ -1,0 +1,65 @@
+/**
+ * Entry point of a coordinator's child process (`isolation: 'process'`):
+ * runs one {@link Coordinator} and obeys its parent over IPC. It reports its
+ * counters just before each answer leaves, so a client that got an answer
+ * finds the counters already updated in the parent, and exits as soon as
+ * the IPC channel closes: nothing of a cluster outlives the process that
+ * started it.
+ *
+ * @module
+ * @internal
+ */
+import { Coordinator } from '../coordinator.js';
+import type { ProtocolFault } from '../protocol-fault.js';
+import type { ChildInit, ChildReady } from './child-init.js';
+import { IpcPeer, type IpcChannel } from './ipc-peer.js';
+import { RemoteCatalogLink } from './remote-catalog-link.js';
+
+// Counters that change without an answer (a query finishing, a connection
+// closing) reach the parent this often.
+const STATS_INTERVAL_MS = 25;
+
+if (!process.send) {
+  process.stderr.write('coordinator-child is started by startCluster({ isolation: "process" }), not by hand\n');
+  process.exit(2);
+}
+
+const peer = new IpcPeer(process as IpcChannel);
+process.on('disconnect', () => process.exit(0));
+
+let coordinator: Coordinator | undefined;
+let reported = '';
+
+function report(): void {
+  if (!coordinator) return;
+  const stats = coordinator.stats();
+  const text = JSON.stringify(stats);
+  if (text === reported) return;
+  reported = text;
+  peer.notify('stats', stats);
+}
+
+function running(): Coordinator {
+  if (!coordinator) throw new Error('the coordinator has not started');
+  return coordinator;
+}
+
+peer.handle<ChildInit>('init', async (init): Promise<ChildReady> => {
+  const link = new RemoteCatalogLink(peer, init.delayMs, init.log);
+  coordinator = await Coordinator.start({ ...init.config, bus: link, beforeAnswer: report });
+  await coordinator.setFault(init.fault);
+  setInterval(report, STATS_INTERVAL_MS).unref();
+  report();
+  return { port: coordinator.port };
+});
+peer.handle<number>('setLatency', (ms) => running().setLatency(ms));
+peer.handle<ProtocolFault | undefined>('setFault', (fault) => running().setFault(fault));
+peer.handle('dropConnections', () => running().dropConnections());
+peer.handle<{ graceMs: number }>('shutdown', async (options) => {
+  await running().shutdown(options);
+  report();
+});
+peer.handle('stop', async () => {
+  await coordinator?.close();
+  report();
+});
