@@ -18,7 +18,9 @@ options:
   --catalog-delay-ms MS     metadata propagation delay between coordinators (default 0)
   --port P                  first port; the others follow (default: OS-picked)
   --idle-session-timeout-ms MS  expire idle sessions (default 0: never)
-  --latency-ms MS           delay every answer (default 0)`;
+  --latency-ms MS           delay every answer (default 0)
+  --isolation MODE          inline (default: in this process) or process
+                            (one child process per coordinator)`;
 
 /** Runs until SIGINT/SIGTERM; returns the exit code. */
 export async function runCluster(argv: string[]): Promise<number> {
@@ -30,6 +32,7 @@ export async function runCluster(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'idle-session-timeout-ms': { type: 'string', default: '0' },
       'latency-ms': { type: 'string', default: '0' },
+      isolation: { type: 'string', default: 'inline' },
     },
     HELP,
   );
@@ -39,6 +42,7 @@ export async function runCluster(argv: string[]): Promise<number> {
     catalogDelayMs: integer('--catalog-delay-ms', values['catalog-delay-ms']),
     idleSessionTimeoutMs: integer('--idle-session-timeout-ms', values['idle-session-timeout-ms']),
     latencyMs: integer('--latency-ms', values['latency-ms']),
+    isolation: isolation(values.isolation),
   };
   if (values.port !== undefined) {
     const first = integer('--port', values.port);
@@ -46,7 +50,7 @@ export async function runCluster(argv: string[]): Promise<number> {
   }
   const cluster = await startCluster(options);
   console.log(cluster.hosts.join('\n'));
-  console.error(`local cluster running (${count} coordinators, catalog delay ${options.catalogDelayMs} ms); Ctrl-C to stop`);
+  console.error(`local cluster running (${count} coordinators, ${options.isolation}, catalog delay ${options.catalogDelayMs} ms); Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -54,6 +58,11 @@ export async function runCluster(argv: string[]): Promise<number> {
   await cluster.close();
   console.error('stopped');
   return 0;
+}
+
+function isolation(text: string | undefined): 'inline' | 'process' {
+  if (text === 'inline' || text === 'process') return text;
+  throw new TypeError(`--isolation must be inline or process, got ${JSON.stringify(text)}`);
 }
 
 function integer(flag: string, text: string | undefined): number {

@@ -7,12 +7,15 @@ import { boolOption, describe, enumOption, msOption, rejectUnknown, stringMapOpt
 
 /** Options of one statement. */
 export interface StatementOptions {
-  /** Cancels the statement on the server when it fires; the call rejects with AbortError. */
+  /** Cancels the statement on the server when it fires; the call rejects with AbortError (a silent server is treated as for `timeoutMs`). */
   signal?: AbortSignal;
   /**
    * Deadline for the whole call in ms, fetching included (for `stream`, the
    * whole iteration). On expiry the statement is cancelled on the server and
-   * the call rejects with QueryTimeoutError. Default: none.
+   * the call rejects with QueryTimeoutError. A server that owes an answer
+   * then gets 250 ms more to give it (so the statement is closed before the
+   * call rejects); one that stays silent does not hold the call, and its
+   * connection is dropped if still silent a second later. Default: none.
    */
   timeoutMs?: number;
   /** Query options for this statement only (HS2 confOverlay), e.g. `{ MEM_LIMIT: '1g' }`. */

@@ -38,10 +38,10 @@ describe('impala-pool CLI', () => {
     expect(stdout).toMatch(/pool stats/);
   }, 60_000);
 
-  it('cluster prints hosts that answer HS2, and Ctrl-C stops it with exit code 0 and closed ports', async () => {
+  it.each(['inline', 'process'])('cluster (%s) prints hosts that answer HS2, and Ctrl-C stops it with exit code 0 and closed ports', async (isolation) => {
     let hosts: string[] = [];
     let checked: Promise<void> | undefined;
-    const result = await run(['cluster', '--coordinators', '2', '--catalog-delay-ms', '100'], (text, child) => {
+    const result = await run(['cluster', '--coordinators', '2', '--catalog-delay-ms', '100', '--isolation', isolation], (text, child) => {
       const lines = text.trim().split('\n');
       if (lines.length < 2 || checked) return;
       hosts = lines;
@@ -57,6 +57,7 @@ describe('impala-pool CLI', () => {
     });
     await checked;
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`2 coordinators, ${isolation}`);
     expect(result.stderr).toContain('stopped');
     for (const h of hosts) {
       const [host, port] = h.split(':');
@@ -69,9 +70,12 @@ describe('impala-pool CLI', () => {
     }
   }, 60_000);
 
-  it('rejects a bad flag value with a clear message and exit code 1', async () => {
-    const { code, stderr } = await run(['cluster', '--coordinators', 'many']);
+  it.each([
+    ['--coordinators', 'many', /--coordinators must be a non-negative integer/],
+    ['--isolation', 'vm', /--isolation must be inline or process, got "vm"/],
+  ])('rejects a bad %s value with a clear message and exit code 1', async (flag, value, message) => {
+    const { code, stderr } = await run(['cluster', flag, value]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/--coordinators must be a non-negative integer/);
+    expect(stderr).toMatch(message);
   });
 });

@@ -26,6 +26,9 @@ if (!process.send) {
 
 const peer = new IpcPeer(process as IpcChannel);
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group; the parent decides
+// when its cluster closes, and closes it in order.
+process.on('SIGINT', () => undefined);
 
 let coordinator: Coordinator | undefined;
 let reported = '';
