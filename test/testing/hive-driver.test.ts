@@ -148,7 +148,8 @@ describe('hive-driver over TLS', () => {
     });
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     cluster = await startCluster({ tls });
-    withAuth = await startCluster({ tls, auth: { mechanism: 'PLAIN', users: { bob: 'pw' } } });
+    // In its own process: key, certificate and users cross the IPC channel.
+    withAuth = await startCluster({ tls, auth: { mechanism: 'PLAIN', users: { bob: 'pw' } }, isolation: 'process' });
   });
   afterAll(async () => {
     await cluster?.close();
@@ -156,7 +157,7 @@ describe('hive-driver over TLS', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves SASL PLAIN inside TLS', async () => {
+  it('serves SASL PLAIN inside TLS (coordinator in a child process)', async () => {
     const conn = await hiveConnect(portOf(withAuth), { tls: true, auth: { username: 'bob', password: 'pw' } });
     try {
       expect((await hiveRun(conn, 'SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);

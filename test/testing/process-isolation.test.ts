@@ -128,14 +128,19 @@ describe('process isolation', () => {
     expect(victim.running).toBe(false);
     expect(victim.stats()).toMatchObject({ sessionsOpen: 0, inFlight: 0, queries: queriesBefore });
 
+    const first = await open(c, 0);
+    await first.execute('CREATE TABLE made_while_down (a INT)');
+    await first.execute('INSERT INTO made_while_down VALUES (7)');
+
     await victim.start();
     expect(victim.port).toBe(port);
     expect(victim.pid).not.toBe(pid);
     const again = await open(c, 1);
     expect((await again.query('SELECT sum(a) AS s FROM kept')).rows).toEqual([{ s: 6n }]);
-    expect(victim.stats().queries).toBe(queriesBefore + 1);
+    expect((await again.query('SELECT a FROM made_while_down')).rows).toEqual([{ a: 7 }]);
+    expect(victim.stats().queries).toBe(queriesBefore + 2);
     // The other coordinator had the table all along.
-    expect((await (await open(c, 0)).query('SELECT count(*) AS n FROM kept')).rows).toEqual([{ n: 3n }]);
+    expect((await first.query('SELECT count(*) AS n FROM kept')).rows).toEqual([{ n: 3n }]);
   }, 20_000);
 
   it('pause() is SIGSTOP: the process is stopped, connects succeed, nothing answers, a running statement freezes; resume() answers', async () => {

@@ -30,6 +30,7 @@ process.on('disconnect', () => process.exit(0));
 // when its cluster closes, and closes it in order.
 process.on('SIGINT', () => undefined);
 
+const link = new RemoteCatalogLink(peer);
 let coordinator: Coordinator | undefined;
 let reported = '';
 
@@ -48,7 +49,7 @@ function running(): Coordinator {
 }
 
 peer.handle<ChildInit>('init', async (init): Promise<ChildReady> => {
-  const link = new RemoteCatalogLink(peer, init.delayMs, init.log);
+  link.prepare(init.delayMs, init.log);
   coordinator = await Coordinator.start({ ...init.config, bus: link, beforeAnswer: report });
   await coordinator.setFault(init.fault);
   setInterval(report, STATS_INTERVAL_MS).unref();

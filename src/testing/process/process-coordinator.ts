@@ -109,9 +109,7 @@ export class ProcessCoordinator implements ClusterCoordinator {
     const child = this.child;
     if (!child) return;
     this.ready = false;
-    // A frozen process cannot close anything itself.
-    if (this.paused) child.kill('SIGKILL');
-    else await this.ask('stop', undefined, EXIT_TIMEOUT_MS);
+    if (!this.paused) await this.ask('stop', undefined, EXIT_TIMEOUT_MS);
     await this.reap(child);
   }
 
@@ -222,7 +220,9 @@ export class ProcessCoordinator implements ClusterCoordinator {
 
   /** Closes the channel (the child exits on that) and waits for the exit; SIGKILL if it dawdles. */
   private async reap(child: ChildProcess): Promise<void> {
-    if (child.connected) child.disconnect();
+    // A frozen process cannot see its channel close.
+    if (this.paused) child.kill('SIGKILL');
+    else if (child.connected) child.disconnect();
     const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
     await this.exited;
     clearTimeout(timer);

@@ -15,21 +15,34 @@ export class RemoteCatalogLink implements CatalogLink {
   private applied = 0;
   private tail: Promise<void>;
   private opened!: () => void;
+  private log: readonly SequencedChange[] = [];
+  private delay = 0;
 
   /**
+   * Made before the parent's first message is read: replays published after
+   * the start-up log was taken may arrive right behind it, before the
+   * catalog exists; they wait behind the log.
+   *
    * @param peer - the channel to the parent
+   */
+  constructor(private readonly peer: IpcPeer) {
+    this.tail = new Promise((resolve) => (this.opened = resolve));
+    peer.handle<SequencedChange>('replay', (c) => this.enqueue(c));
+  }
+
+  get delayMs(): number {
+    return this.delay;
+  }
+
+  /**
+   * Takes the cluster's settings from the start-up message.
+   *
    * @param delayMs - the cluster's propagation delay
    * @param log - changes published before this process started
    */
-  constructor(
-    private readonly peer: IpcPeer,
-    readonly delayMs: number,
-    private readonly log: readonly SequencedChange[],
-  ) {
-    // Replays published after the log was taken may arrive before the
-    // catalog exists; they wait behind the log.
-    this.tail = new Promise((resolve) => (this.opened = resolve));
-    peer.handle<SequencedChange>('replay', (c) => this.enqueue(c));
+  prepare(delayMs: number, log: readonly SequencedChange[]): void {
+    this.delay = delayMs;
+    this.log = log;
   }
 
   /** Rebuilds the catalog from the log, then lets the replays waiting behind it through. */
