@@ -98,8 +98,8 @@ describe('sleep()', () => {
 });
 
 describe('scale', () => {
-  it('500 concurrent sessions over 3 coordinators run queries without error', async () => {
-    cluster = await startCluster({ coordinators: 3 });
+  it.each(['inline', 'process'] as const)('500 concurrent sessions over 3 coordinators (%s) run queries without error', async (isolation) => {
+    cluster = await startCluster({ coordinators: 3, isolation });
     const sessions = await Promise.all(
       Array.from({ length: 500 }, (_, i) => {
         const [host, port] = cluster!.hosts[i % 3]!.split(':');
@@ -112,5 +112,6 @@ describe('scale', () => {
     const stats = cluster.stats();
     expect(stats.reduce((n, s) => n + s.sessionsOpen, 0)).toBe(500);
     expect(stats.reduce((n, s) => n + s.operationsOpen, 0)).toBe(0);
+    expect(stats.map((s) => s.peakInFlight).every((p) => p > 1)).toBe(true);
   }, 60_000);
 });

@@ -165,6 +165,24 @@ describe('process isolation', () => {
     expect(state(coordinator.pid!)).not.toBe('T');
   }, 20_000);
 
+  it('stop() ends the process and closes the port (connection refused); start() serves the same port and tables', async () => {
+    const c = await cluster({ coordinators: 1 });
+    const coordinator = c.coordinators[0]!;
+    const { pid, port } = { pid: coordinator.pid!, port: coordinator.port };
+    const conn = await open(c, 0);
+    await conn.execute('CREATE TABLE s (a STRING)');
+    await conn.execute("INSERT INTO s VALUES ('kept')");
+    await coordinator.stop();
+    expect(alive(pid)).toBe(false);
+    expect(listening(port)).toBe(false);
+    const refused = (await connect({ host: '127.0.0.1', port, connectTimeoutMs: 500 }).catch((e: unknown) => e)) as ImpalaError;
+    expect(refused.code).toBe('IMPALA_CONNECT_FAILED');
+    expect(((await conn.query('SELECT 1').catch((e: unknown) => e)) as ImpalaError).code).toMatch(/IMPALA_CONNECTION|IMPALA_CLIENT_CLOSED/);
+    await coordinator.start();
+    expect(coordinator.port).toBe(port);
+    expect((await (await open(c, 0)).query('SELECT a FROM s')).rows).toEqual([{ a: 'kept' }]);
+  }, 20_000);
+
   it('controls cross the process boundary: latency, protocol faults, dropped connections', async () => {
     const c = await cluster({ coordinators: 1 });
     const coordinator = c.coordinators[0]!;
