@@ -292,10 +292,13 @@ export class Hs2Connection {
     this.channel.close(new ClientClosedError(`connection to ${this.coordinator} was closed`, { coordinator: this.coordinator }));
   }
 
-  /** Drops the socket at once, without closing the session politely. */
-  destroy(): void {
+  /**
+   * Drops the socket at once, without closing the session politely. A call
+   * waiting for its answer fails with `reason` (default: ClientClosedError).
+   */
+  destroy(reason?: ImpalaError): void {
     this.closing = true;
-    this.channel.close(new ClientClosedError(`connection to ${this.coordinator} was destroyed`, { coordinator: this.coordinator }));
+    this.channel.close(reason ?? new ClientClosedError(`connection to ${this.coordinator} was destroyed`, { coordinator: this.coordinator }));
   }
 
   /** `await using conn = await connect(...)` closes it at the end of the block. */

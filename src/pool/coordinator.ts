@@ -10,7 +10,7 @@
  * @module
  */
 import genericPool, { type Pool } from 'generic-pool';
-import { ConnectError, ImpalaError, isConnectionFatal } from '../errors.js';
+import { ConnectError, ImpalaError, isConnectionFatal, RpcTimeoutError } from '../errors.js';
 import { Hs2Connection } from '../hs2/connection.js';
 import { resolveConnectOptions, type ResolvedConnectOptions } from '../hs2/options.js';
 import type { Clock, RandomSource } from '../util/clock.js';
@@ -225,6 +225,24 @@ export class Coordinator implements Candidate {
   recordFailure(err: unknown): void {
     this.errors += 1;
     this.health.failure(describeError(err));
+  }
+
+  /**
+   * Gives up on every request this coordinator has left unanswered, by
+   * dropping the connections they wait on: each fails with an RpcTimeoutError,
+   * so reads run again elsewhere and DML reports an unknown outcome, instead
+   * of waiting out `rpcTimeoutMs` on a coordinator the pool took out.
+   *
+   * @param why - why it was taken out
+   */
+  abandonUnanswered(why: string): void {
+    for (const conn of [...this.all]) {
+      const call = conn.pendingCall;
+      if (!call) continue;
+      conn.destroy(
+        new RpcTimeoutError(`${this.id} was taken out of the pool (${why}) while ${call.method} waited for its answer; gave up waiting`, { coordinator: this.id }),
+      );
+    }
   }
 
   /** Pings idle connections (keepalive); drops the ones that fail. */

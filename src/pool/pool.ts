@@ -305,7 +305,13 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
           publish(channels.health, () => event);
           if (t.to === 'down') {
             this.affinity.forgetCoordinator(c.id);
-            if (t.from !== 'probing') this.emit('coordinatorDown', event);
+            // Taken out while serving (not a failed probe of one already out):
+            // what waits on it now waits for nothing (HAProxy's
+            // on-marked-down shutdown-sessions, but reads run again elsewhere).
+            if (t.from !== 'probing') {
+              c.abandonUnanswered(t.reason);
+              this.emit('coordinatorDown', event);
+            }
           } else if (t.to === 'up' && t.from !== 'suspect') {
             this.emit('coordinatorUp', event);
           }

@@ -75,6 +75,36 @@ describe('failover', () => {
     await hung;
   });
 
+  it('requests stuck on a coordinator taken out by its health checks are given up at once: reads run elsewhere, DML reports an unknown outcome', async () => {
+    r = await startRig(
+      { coordinators: 3, isolation: 'process' },
+      { strategy: 'roundrobin', healthCheckIntervalMs: 100, healthCheckTimeoutMs: 200, fall: 2, rpcTimeoutMs: 30_000 },
+    );
+    await r.pool.execute('CREATE TABLE marks (id INT)');
+    await new Promise((res) => setTimeout(res, 100));
+    const frozen = r.cluster.hosts[0]!;
+    const downs: string[] = [];
+    r.pool.on('coordinatorDown', (e) => downs.push(e.coordinator));
+    const started = Date.now();
+    // roundrobin puts a third of each batch on the coordinator about to freeze.
+    const reads = Array.from({ length: 9 }, (_, i) => r!.pool.query('SELECT ? AS i, sleep(400) AS s', [i]));
+    const writes = Array.from({ length: 6 }, (_, i) => r!.pool.execute('INSERT INTO marks SELECT ? FROM (SELECT sleep(400)) x', [i]).then(() => 'ok', (e: unknown) => e));
+    await new Promise((res) => setTimeout(res, 100));
+    r.cluster.coordinators[0]!.pause();
+    const readResults = await Promise.all(reads);
+    const writeResults = await Promise.all(writes);
+    const elapsed = Date.now() - started;
+    expect(downs).toContain(frozen);
+    expect(readResults.map((x) => x.rows[0]!.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(readResults.every((x) => x.coordinator !== frozen)).toBe(true);
+    const unknown = writeResults.filter((x) => x !== 'ok');
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const e of unknown) expect(e).toBeInstanceOf(OutcomeUnknownError);
+    // Long before rpcTimeoutMs (30 s): fall × (interval + timeout) plus a redispatched 400 ms read.
+    expect(elapsed).toBeLessThan(3000);
+    r.cluster.coordinators[0]!.resume();
+  }, 20_000);
+
   it('a hung coordinator stops getting new work within 1 s from traffic alone (no active checks)', async () => {
     r = await startRig({ coordinators: 3 }, { healthCheckIntervalMs: 0, healthCheckTimeoutMs: 500, rpcTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
     const hung = r.cluster.hosts[0]!;
