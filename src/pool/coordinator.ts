@@ -201,13 +201,17 @@ export class Coordinator implements Candidate {
 
   /**
    * Returns a connection. It is destroyed instead of reused when it failed,
-   * closed, outlived its lifetime, or a statement changed its session state.
+   * closed, outlived its lifetime, still waits for an answer, or a statement
+   * changed its session state.
    */
   release(conn: Hs2Connection, err?: unknown): void {
     if (!this.pool.isBorrowedResource(conn)) return;
     const expired = (this.info.get(conn)?.expiresAt ?? Infinity) <= Date.now();
     const dirty = JSON.stringify(conn.sessionState) !== this.baseline;
-    if ((err !== undefined && isConnectionFatal(err)) || !conn.open || expired || dirty) {
+    // A server still owing an answer (a statement stopped while it was silent)
+    // would hold the next borrower's calls behind that answer.
+    const owed = conn.pendingCall !== undefined;
+    if ((err !== undefined && isConnectionFatal(err)) || !conn.open || expired || dirty || owed) {
       void this.pool.destroy(conn).catch(() => {});
     } else {
       void this.pool.release(conn).catch(() => {});

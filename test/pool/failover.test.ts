@@ -105,6 +105,22 @@ describe('failover', () => {
     r.cluster.coordinators[0]!.resume();
   }, 20_000);
 
+  it('a statement that times out on a silent coordinator does not leave its connection to the next caller', async () => {
+    r = await startRig({ coordinators: 1 }, { healthCheckIntervalMs: 0, rpcTimeoutMs: 30_000 });
+    await r.pool.query('SELECT 1');
+    const coordinator = () => r!.pool.stats().coordinators[0]!;
+    expect(coordinator().idle).toBe(1);
+    r.cluster.coordinators[0]!.pause();
+    const started = Date.now();
+    const err = (await r.pool.query('SELECT 2', [], { timeoutMs: 200 }).catch((e: unknown) => e)) as ImpalaError;
+    expect(err.code).toBe('IMPALA_QUERY_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(1000);
+    await waitFor(() => coordinator().open === 0, 1000, 'the stuck connection dropped');
+    expect(coordinator().idle).toBe(0);
+    r.cluster.coordinators[0]!.resume();
+    expect((await r.pool.query('SELECT 3 AS x')).rows).toEqual([{ x: 3 }]);
+  });
+
   it('a hung coordinator stops getting new work within 1 s from traffic alone (no active checks)', async () => {
     r = await startRig({ coordinators: 3 }, { healthCheckIntervalMs: 0, healthCheckTimeoutMs: 500, rpcTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
     const hung = r.cluster.hosts[0]!;
