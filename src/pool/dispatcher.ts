@@ -50,52 +50,128 @@ export function poolQueryOptions(options: ResolvedPoolOptions, statement: Classi
 
 /** Runs `fn` with redispatch; returns its result or throws the error to show the caller. */
 export async function dispatch<T>(ctx: DispatchContext, req: DispatchRequest, fn: AttemptFn<T>, rowsDelivered: () => number = () => 0): Promise<T> {
-  ctx.budget.recordRequest();
-  const tried = new Set<string>();
-  const failures: AttemptFailure[] = [];
-  let lastError: ImpalaError | undefined;
-  for (let attempt = 1; attempt <= ctx.options.maxAttempts; attempt++) {
-    if (ctx.isClosed()) throw new PoolClosedError();
-    const coordinator = pick(ctx, req, tried);
-    if (!coordinator) break;
-    tried.add(coordinator.id);
-    const started = performance.now();
-    let conn: Hs2Connection | undefined;
+  const attempts = new Attempts(ctx, req);
+  for (let a = attempts.next(); a; a = attempts.next()) {
     try {
-      conn = await coordinator.acquire();
-      coordinator.running += 1;
-      let result: T;
-      try {
-        result = await fn(conn, coordinator, attempt);
-      } finally {
-        coordinator.running -= 1;
-      }
-      const ms = performance.now() - started;
-      coordinator.recordStatement(ms);
-      coordinator.health.success();
-      coordinator.release(conn);
-      if (ctx.options.ddl === 'pin') ctx.affinity.pinWrites(req.statement, req.database, coordinator.id);
-      publish(channels.statement, () => ({ coordinator: coordinator.id, verb: req.statement.verb, durationMs: ms, attempt, ok: true }));
+      const conn = await attempts.begin(a);
+      const result = await fn(conn, a.coordinator, a.number);
+      attempts.succeeded(a, true);
       return result;
     } catch (raw) {
-      if (raw instanceof TypeError) {
-        // A caller mistake, not a coordinator problem: nothing to retry.
-        if (conn) coordinator.release(conn);
-        throw raw;
-      }
-      const err = toImpalaError(raw, coordinator.id);
-      if (conn) coordinator.release(conn, err);
-      publish(channels.statement, () => ({ coordinator: coordinator.id, verb: req.statement.verb, durationMs: performance.now() - started, attempt, ok: false, code: err.code }));
-      const reason = retryReason(ctx, coordinator, err, req.statement, rowsDelivered());
-      failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
-      lastError = err;
-      announceRetry(ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason });
-      // A session bound to one coordinator may reconnect there, not elsewhere.
-      if (req.only) tried.delete(coordinator.id);
+      attempts.failed(a, raw, rowsDelivered());
     }
   }
-  if (failures.length === 0 && lastError) throw lastError;
-  throw new NoHealthyCoordinatorError(failures, { statementSent: false, ...(lastError ? { cause: lastError } : {}) });
+  throw attempts.exhausted();
+}
+
+/** One try on one coordinator. */
+export interface Attempt {
+  /** Where it runs. */
+  readonly coordinator: Coordinator;
+  /** 1 for the first try. */
+  readonly number: number;
+  /** performance.now() when it was picked (latency includes waiting for a connection). */
+  readonly started: number;
+  /** The borrowed connection, once there is one. */
+  conn: Hs2Connection | undefined;
+  /** Whether it counts in the coordinator's `running`. */
+  running: boolean;
+}
+
+/**
+ * The redispatch loop that `dispatch` and `pool.stream` share: picks a
+ * coordinator not tried yet, borrows a connection, and after the attempt
+ * does the bookkeeping — release, health, latency, table pins, diagnostics,
+ * the retry rules and budget — so a promise and a generator follow the same
+ * rules.
+ */
+export class Attempts {
+  private readonly tried = new Set<string>();
+  private readonly failures: AttemptFailure[] = [];
+  private lastError: ImpalaError | undefined;
+  private count = 0;
+
+  constructor(
+    private readonly ctx: DispatchContext,
+    private readonly req: DispatchRequest,
+  ) {
+    ctx.budget.recordRequest();
+  }
+
+  /** The next attempt, or undefined when attempts or coordinators ran out. */
+  next(): Attempt | undefined {
+    if (this.count >= this.ctx.options.maxAttempts) return undefined;
+    if (this.ctx.isClosed()) throw new PoolClosedError();
+    const coordinator = pick(this.ctx, this.req, this.tried);
+    if (!coordinator) return undefined;
+    this.count += 1;
+    this.tried.add(coordinator.id);
+    return { coordinator, number: this.count, started: performance.now(), conn: undefined, running: false };
+  }
+
+  /** Borrows a connection on the attempt's coordinator and counts the attempt as running there. */
+  async begin(a: Attempt): Promise<Hs2Connection> {
+    a.conn = await a.coordinator.acquire();
+    a.coordinator.running += 1;
+    a.running = true;
+    return a.conn;
+  }
+
+  /**
+   * The statement finished. `recordLatency` is false for streams, whose
+   * duration is the consumer's pace as much as the coordinator's.
+   */
+  succeeded(a: Attempt, recordLatency: boolean): void {
+    this.stopRunning(a);
+    const ms = performance.now() - a.started;
+    const { coordinator } = a;
+    if (recordLatency) coordinator.recordStatement(ms);
+    coordinator.health.success();
+    if (a.conn) coordinator.release(a.conn);
+    if (this.ctx.options.ddl === 'pin') this.ctx.affinity.pinWrites(this.req.statement, this.req.database, coordinator.id);
+    publish(channels.statement, () => ({ coordinator: coordinator.id, verb: this.req.statement.verb, durationMs: ms, attempt: a.number, ok: true }));
+  }
+
+  /** The caller left before the end (a stream it broke out of): the connection goes back, no verdict. */
+  abandoned(a: Attempt): void {
+    this.stopRunning(a);
+    if (a.conn) a.coordinator.release(a.conn);
+  }
+
+  /**
+   * The attempt failed. Throws the error the caller must see; returns when
+   * the statement may run again on another coordinator.
+   */
+  failed(a: Attempt, raw: unknown, rowsDelivered: number): void {
+    this.stopRunning(a);
+    const { coordinator } = a;
+    if (raw instanceof TypeError) {
+      // A caller mistake, not a coordinator problem: nothing to retry.
+      if (a.conn) coordinator.release(a.conn);
+      throw raw;
+    }
+    const err = toImpalaError(raw, coordinator.id);
+    if (a.conn) coordinator.release(a.conn, err);
+    publish(channels.statement, () => ({ coordinator: coordinator.id, verb: this.req.statement.verb, durationMs: performance.now() - a.started, attempt: a.number, ok: false, code: err.code }));
+    const reason = retryReason(this.ctx, coordinator, err, this.req.statement, rowsDelivered);
+    this.failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
+    this.lastError = err;
+    announceRetry(this.ctx, { coordinator: coordinator.id, attempt: a.number, code: err.code, message: err.message, reason });
+    // A session bound to one coordinator may reconnect there, not elsewhere.
+    if (this.req.only) this.tried.delete(coordinator.id);
+  }
+
+  /** The error once nothing is left to try. */
+  exhausted(): ImpalaError {
+    if (this.failures.length === 0 && this.lastError) return this.lastError;
+    return new NoHealthyCoordinatorError(this.failures, { statementSent: false, ...(this.lastError ? { cause: this.lastError } : {}) });
+  }
+
+  private stopRunning(a: Attempt): void {
+    if (!a.running) return;
+    a.running = false;
+    a.coordinator.running -= 1;
+  }
 }
 
 function pick(ctx: DispatchContext, req: DispatchRequest, tried: ReadonlySet<string>): Coordinator | undefined {

@@ -16,7 +16,7 @@ import { bindParameters, type BindValue } from '../sql/bind.js';
 import { classify } from '../sql/classify.js';
 import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
-import { announceRetry, dispatch, noteFailure, poolQueryOptions, retryReason, toImpalaError, type DispatchContext } from './dispatcher.js';
+import { announceRetry, Attempts, dispatch, noteFailure, poolQueryOptions, toImpalaError, type DispatchContext } from './dispatcher.js';
 import { channels, publish, type PoolEventMap } from './events.js';
 import { HealthChecker } from './health-checker.js';
 import { parseAddress, resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
@@ -114,48 +114,28 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
    */
   async *stream<R = Row>(sql: string, params?: readonly BindValue[], options?: PoolStatementOptions): AsyncGenerator<R, void, undefined> {
     const { text, statement, so, affinityKey } = this.prepare(sql, params, options);
-    this.budget.recordRequest();
-    const tried = new Set<string>();
-    const failures: AttemptFailure[] = [];
+    const attempts = new Attempts(this.ctx, { statement, database: this.database, affinityKey });
     let delivered = 0;
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      if (this.closed) throw new PoolClosedError();
-      const route = this.router.route({ statement, database: this.database, affinityKey, exclude: tried });
-      if (!route) break;
-      const coordinator = route.coordinator;
-      tried.add(coordinator.id);
-      let conn: Hs2Connection | undefined;
-      let failure: unknown;
-      let completed = false;
+    for (let a = attempts.next(); a; a = attempts.next()) {
+      let settled = false;
       try {
-        conn = await coordinator.acquire();
-        coordinator.running += 1;
-        try {
-          for await (const row of conn.stream<R>(text, [], so)) {
-            delivered += 1;
-            yield row;
-          }
-          completed = true;
-        } finally {
-          coordinator.running -= 1;
+        const conn = await attempts.begin(a);
+        for await (const row of conn.stream<R>(text, [], so)) {
+          delivered += 1;
+          yield row;
         }
+        settled = true;
+        attempts.succeeded(a, false);
+        return;
       } catch (raw) {
-        failure = raw;
+        settled = true;
+        attempts.failed(a, raw, delivered);
       } finally {
-        // Also reached when the caller breaks out: conn.stream has cancelled and closed by then.
-        if (failure === undefined && conn) {
-          if (completed) coordinator.health.success();
-          coordinator.release(conn);
-        }
+        // The caller broke out: conn.stream has cancelled and closed by then.
+        if (!settled) attempts.abandoned(a);
       }
-      if (failure === undefined) return;
-      const err = toImpalaError(failure, coordinator.id);
-      if (conn) coordinator.release(conn, err);
-      const reason = retryReason(this.ctx, coordinator, err, statement, delivered);
-      failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
-      announceRetry(this.ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason });
     }
-    throw new NoHealthyCoordinatorError(failures, { statementSent: false });
+    throw attempts.exhausted();
   }
 
   /**
