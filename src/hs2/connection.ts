@@ -91,6 +91,7 @@ export class Hs2Connection {
   readonly serverProtocolVersion: number;
   /** USE and SET statements that succeeded on this session, for replay on reconnect. */
   readonly sessionState: SessionState;
+  private stateChanged = false;
   private closing = false;
   private readonly operations = new Set<Operation>();
   private readonly ctx: OperationContext;
@@ -158,6 +159,11 @@ export class Hs2Connection {
       }
       throw e;
     }
+  }
+
+  /** Whether a USE or SET ran on this session since it opened (it no longer has the connect options' state). */
+  get sessionChanged(): boolean {
+    return this.stateChanged;
   }
 
   /** False once the connection failed or was closed. */
@@ -327,7 +333,7 @@ export class Hs2Connection {
       const result = await body(op);
       const rows = await op.close();
       onClosed?.(rows);
-      trackSessionState(this.sessionState, text);
+      if (trackSessionState(this.sessionState, text)) this.stateChanged = true;
       return result;
     } catch (err) {
       throw await this.fail(op, stop, err);

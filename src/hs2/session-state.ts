@@ -17,20 +17,20 @@ export interface SessionState {
 const USE_RE = /^\s*use\s+`?([A-Za-z0-9_]+)`?\s*;?\s*$/i;
 const SET_RE = /^\s*set\s+([A-Za-z0-9_.]+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^;\s]*))\s*;?\s*$/i;
 
-/** Updates `state` after `sql` succeeded. */
-export function trackSessionState(state: SessionState, sql: string): void {
+/** Updates `state` after `sql` succeeded; returns whether `sql` was a USE or SET. */
+export function trackSessionState(state: SessionState, sql: string): boolean {
   const use = USE_RE.exec(sql);
   if (use) {
     state.database = use[1]!;
-    return;
+    return true;
   }
   const set = SET_RE.exec(sql);
-  if (set) {
-    const value = set[2] ?? set[3] ?? set[4] ?? '';
-    const key = set[1]!.toUpperCase();
-    if (value === '') delete state.options[key];
-    else state.options[key] = value;
-  }
+  if (!set) return false;
+  const value = set[2] ?? set[3] ?? set[4] ?? '';
+  const key = set[1]!.toUpperCase();
+  if (value === '') delete state.options[key];
+  else state.options[key] = value;
+  return true;
 }
 
 /** The statements that bring a fresh session to `state`. */

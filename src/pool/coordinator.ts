@@ -81,7 +81,6 @@ export class Coordinator implements Candidate {
   private readonly connecting = new Set<number>();
   private readonly ewma: PeakEwma;
   private readonly window = new LatencyWindow();
-  private readonly baseline: string;
 
   constructor(
     address: { host: string; port: number; weight: number },
@@ -95,7 +94,6 @@ export class Coordinator implements Candidate {
     this.weight = address.weight;
     this.id = `${address.host}:${address.port}`;
     this.connectOptions = resolveConnectOptions({ ...options.connection, host: address.host, port: address.port });
-    this.baseline = JSON.stringify({ database: this.connectOptions.database, options: this.connectOptions.queryOptions });
     this.ewma = new PeakEwma(clock);
     this.health = new HealthMachine(
       { rise: options.rise, fall: options.fall, ejectBaseMs: options.ejectBaseMs, ejectMaxMs: options.ejectMaxMs },
@@ -207,7 +205,7 @@ export class Coordinator implements Candidate {
   release(conn: Hs2Connection, err?: unknown): void {
     if (!this.pool.isBorrowedResource(conn)) return;
     const expired = (this.info.get(conn)?.expiresAt ?? Infinity) <= Date.now();
-    const dirty = JSON.stringify(conn.sessionState) !== this.baseline;
+    const dirty = conn.sessionChanged;
     // A server still owing an answer (a statement stopped while it was silent)
     // would hold the next borrower's calls behind that answer.
     const owed = conn.pendingCall !== undefined;

@@ -3,14 +3,14 @@ import { replayStatements, trackSessionState, type SessionState } from '../../sr
 
 describe('session state', () => {
   it.each([
-    ['USE sales', { database: 'sales', options: {} }],
-    ['use `Sales`;', { database: 'Sales', options: {} }],
-    ['SET mem_limit=2g', { database: undefined, options: { MEM_LIMIT: '2g' } }],
-    ["SET REQUEST_POOL='etl pool'", { database: undefined, options: { REQUEST_POOL: 'etl pool' } }],
-    ['SELECT 1', { database: undefined, options: {} }],
-  ])('%s', (sql, expected) => {
+    ['USE sales', { database: 'sales', options: {} }, true],
+    ['use `Sales`;', { database: 'Sales', options: {} }, true],
+    ['SET mem_limit=2g', { database: undefined, options: { MEM_LIMIT: '2g' } }, true],
+    ["SET REQUEST_POOL='etl pool'", { database: undefined, options: { REQUEST_POOL: 'etl pool' } }, true],
+    ['SELECT 1', { database: undefined, options: {} }, false],
+  ])('%s', (sql, expected, changes) => {
     const state: SessionState = { database: undefined, options: {} };
-    trackSessionState(state, sql);
+    expect(trackSessionState(state, sql)).toBe(changes);
     expect(state).toEqual(expected);
   });
 

@@ -21,6 +21,24 @@ describe('sessions', () => {
     expect(rows).toEqual([{ n: 2n }]);
   });
 
+  it.each([
+    ['pool.execute', 'execute'],
+    ['a lease', 'lease'],
+  ])('USE run through %s on a pooled connection does not leak to the next caller', async (_name, change) => {
+    r = await startRig({ coordinators: 1 }, { maxConnectionsPerCoordinator: 1 });
+    await r.pool.execute('CREATE DATABASE other');
+    await r.pool.execute('CREATE TABLE only_default (a INT)');
+    if (change === 'lease') {
+      const lease = await r.pool.connect();
+      await lease.execute('USE other');
+      lease.release();
+    } else {
+      await r.pool.execute('USE other');
+    }
+    // The one connection that saw USE is gone; the next one starts in `default`.
+    expect((await r.pool.query('SELECT count(*) AS n FROM only_default')).rows).toEqual([{ n: 0n }]);
+  });
+
   it('affinity keys keep a key on one coordinator across sessions', async () => {
     r = await startRig({ coordinators: 3 });
     const seen = new Set<string>();
