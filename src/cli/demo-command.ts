@@ -7,6 +7,7 @@
  * @internal
  */
 import { formatColumnType } from '../hs2/columns.js';
+import { connect } from '../hs2/connection.js';
 import { createPool } from '../pool/pool.js';
 import { startCluster } from '../testing/index.js';
 import { parseCommand } from './parse-command.js';
@@ -14,8 +15,13 @@ import { parseCommand } from './parse-command.js';
 const HELP = `usage: impala-pool demo [--coordinators N]
 
 Starts an embedded local Impala test cluster (real HS2 over loopback, SQL on
-DuckDB), puts an impala-pool over it, runs a short workload and prints the
-results, where each statement ran, and the pool's view of the coordinators.`;
+DuckDB, one process per coordinator), puts an impala-pool over it, runs a
+short workload, kills a coordinator under load and brings it back, and prints
+the results, where each statement ran, and the pool's view of the
+coordinators.`;
+
+// Quicker than the defaults, so the demo shows a coordinator coming back in a second or two.
+const DEMO_HEALTH = { healthCheckIntervalMs: 250, healthCheckTimeoutMs: 500, rise: 2, ejectBaseMs: 500 };
 
 /** Runs the demo; returns the exit code. */
 export async function runDemo(argv: string[]): Promise<number> {
@@ -24,10 +30,11 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (!Number.isInteger(coordinators) || coordinators < 1 || coordinators > 16) {
     throw new TypeError('--coordinators must be an integer from 1 to 16');
   }
-  const cluster = await startCluster({ coordinators });
+  const cluster = await startCluster({ coordinators, isolation: 'process' });
   console.log(`local cluster up: ${cluster.hosts.join(', ')}`);
-  const pool = createPool({ hosts: cluster.hosts });
-  pool.on('retry', (e) => console.log(`  (retry: ${e.coordinator} ${e.code}, ${e.reason})`));
+  const pool = createPool({ hosts: cluster.hosts, ...DEMO_HEALTH });
+  let retries = 0;
+  pool.on('retry', () => (retries += 1));
   try {
     // DDL and DML through the pool: the table is pinned to the coordinator
     // that created it until the others' catalogs have caught up.
@@ -66,6 +73,24 @@ export async function runDemo(argv: string[]): Promise<number> {
     });
     for (const row of rows) console.log(`  #${String(row.id)} ${String(row.customer)} at ${String(row.placed)}`);
 
+    if (coordinators > 1) {
+      // A coordinator killed (SIGKILL on its process) under load: reads that
+      // were running there run again elsewhere; nothing fails.
+      const victim = cluster.coordinators[coordinators - 1]!;
+      const before = retries;
+      const reads = Array.from({ length: 30 }, (_, i) => pool.query(`SELECT sleep(100) AS slept, ${i} AS n`));
+      setTimeout(() => victim.kill(), 50);
+      const settled = await Promise.allSettled(reads);
+      const ok = settled.filter((x) => x.status === 'fulfilled').length;
+      console.log(`\nkilled ${victim.host} under 30 concurrent reads: ${ok}/30 succeeded, ${retries - before} ran again elsewhere`);
+      await victim.start();
+      const back = await until(() => pool.stats().coordinators.find((c) => c.host === victim.host)?.state === 'up', 10_000);
+      // Straight to the restarted coordinator: its catalog came back with it.
+      const direct = await connect({ host: victim.hostname, port: victim.port });
+      const seen = await direct.query<{ n: bigint }>('SELECT count(*) AS n FROM demo_orders').finally(() => direct.close());
+      console.log(`restarted ${victim.host}: ${back ? 'back in the pool' : 'not back yet'}, and demo_orders there still has ${seen.rows[0]!.n} rows`);
+    }
+
     await pool.execute('DROP TABLE demo_orders');
     console.log('\npool stats:');
     console.table(pool.stats().coordinators.map(({ host, state, statements, errors, p50Ms, p99Ms }) => ({ host, state, statements, errors, p50Ms, p99Ms })));
@@ -74,4 +99,14 @@ export async function runDemo(argv: string[]): Promise<number> {
     await cluster.close();
   }
   return 0;
+}
+
+/** Polls `check` every 50 ms for up to `ms`; whether it became true. */
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
 }

@@ -121,8 +121,11 @@ export class HealthMachine {
         else if (this.current === 'up') this.move('suspect', reason);
         break;
       case 'probing':
-      case 'down':
         this.eject(reason);
+        break;
+      case 'down':
+        // Requests already under way when it went down failing one after
+        // another: one outage, not a reason to wait longer before probing.
         break;
       default:
         break;

@@ -35,6 +35,9 @@ describe('impala-pool CLI', () => {
     expect(stdout).toContain("'Linus'");
     expect(stdout).toContain("'310.00'");
     expect(stdout).toMatch(/12 concurrent queries, by coordinator/);
+    // A coordinator killed under load: no read fails, and it comes back with its tables.
+    expect(stdout).toMatch(/killed 127\.0\.0\.1:\d+ under 30 concurrent reads: 30\/30 succeeded, \d+ ran again elsewhere/);
+    expect(stdout).toMatch(/restarted 127\.0\.0\.1:\d+: back in the pool, and demo_orders there still has 4 rows/);
     expect(stdout).toMatch(/pool stats/);
   }, 60_000);
 

@@ -48,6 +48,11 @@ describe('HealthMachine', () => {
     ['no probe before the backoff', [['fail'], ['fail'], ['fail'], ['wait', 999], ['probe']], ['suspect', 'suspect', 'down', 'down', 'down']],
     ['probing after the backoff, up after rise', [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['ok'], ['ok']], ['suspect', 'suspect', 'down', 'down', 'probing', 'probing', 'up']],
     ['a failed probe ejects again', [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['fail'], ['wait', 1999], ['probe'], ['wait', 1], ['probe']], ['suspect', 'suspect', 'down', 'down', 'probing', 'down', 'down', 'down', 'down', 'probing']],
+    [
+      'failures of requests already under way when it went down do not push the probe back',
+      [['fail'], ['fail'], ['fail'], ['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe']],
+      ['suspect', 'suspect', 'down', 'down', 'down', 'down', 'down', 'probing'],
+    ],
     ['drain, then down until probes', [['drain'], ['ok'], ['fail'], ['endDrain', 'down'], ['wait', 1000], ['probe'], ['ok'], ['ok']], ['draining', 'draining', 'draining', 'down', 'down', 'probing', 'probing', 'up']],
     ['drain, then back up', [['drain'], ['endDrain', 'up']], ['draining', 'up']],
     ['removed is terminal', [['remove'], ['ok'], ['fail'], ['drain']], ['removed', 'removed', 'removed', 'removed']],
