@@ -33,6 +33,8 @@ export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordin
   bus?: CatalogLink;
   /** Called just before each answer is written (a child process reports its counters then). */
   beforeAnswer?: () => void;
+  /** Protocol fault from the first answer on (a restarted child keeps its parent's setting). */
+  fault?: ProtocolFault | undefined;
 }
 
 /** A coordinator running inside this process (`isolation: 'inline'`). */
@@ -49,6 +51,7 @@ export class Coordinator implements ClusterCoordinator {
     catalog: Catalog,
   ) {
     this.latency = config.latencyMs;
+    this.fault = config.fault;
     this.state = new CoordinatorState(catalog, '', `${config.host}:${WEBSERVER_BASE_PORT + config.index}`);
     if (config.admission) this.state.admission = new AdmissionController(config.admission);
     const bus = config.bus;

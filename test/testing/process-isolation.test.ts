@@ -198,6 +198,10 @@ describe('process isolation', () => {
     await coordinator.setFault('garbage');
     const broken = await open(c, 0).catch((e: unknown) => e);
     expect((broken as ImpalaError).code).toBe('IMPALA_PROTOCOL');
+    // A restarted process keeps the fault it was given, from its first answer.
+    coordinator.kill();
+    await coordinator.start();
+    expect(((await open(c, 0).catch((e: unknown) => e)) as ImpalaError).code).toBe('IMPALA_PROTOCOL');
     await coordinator.setFault(undefined);
     expect((await (await open(c, 0)).query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
     expect(() => coordinator.setLatency(-1)).toThrow(TypeError);

@@ -5,17 +5,14 @@
  */
 import type { SequencedChange } from '../catalog-bus.js';
 import type { CoordinatorConfig } from '../coordinator.js';
-import type { ProtocolFault } from '../protocol-fault.js';
 
 /** Settings of the coordinator a child runs (what crosses the IPC channel). */
 export type ChildCoordinatorConfig = Omit<CoordinatorConfig, 'bus' | 'beforeAnswer'>;
 
 /** The `init` request's argument. */
 export interface ChildInit {
-  /** The coordinator's settings; `port` is the one to bind (0: any). */
+  /** The coordinator's settings; `port` is the one to bind (0: any), `latencyMs` and `fault` the current ones. */
   config: ChildCoordinatorConfig;
-  /** Its fault setting now (set before it was killed, say). */
-  fault: ProtocolFault | undefined;
   /** The cluster's propagation delay, in ms. */
   delayMs: number;
   /** Every change published so far: the catalog to rebuild before listening. */

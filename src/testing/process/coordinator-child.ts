@@ -51,7 +51,6 @@ function running(): Coordinator {
 peer.handle<ChildInit>('init', async (init): Promise<ChildReady> => {
   link.prepare(init.delayMs, init.log);
   coordinator = await Coordinator.start({ ...init.config, bus: link, beforeAnswer: report });
-  await coordinator.setFault(init.fault);
   setInterval(report, STATS_INTERVAL_MS).unref();
   report();
   return { port: coordinator.port };

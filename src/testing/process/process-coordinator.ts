@@ -192,8 +192,7 @@ export class ProcessCoordinator implements ClusterCoordinator {
     peer.handle<CatalogChange>('publish', (change) => this.bus.publish(this.config.index, change));
     peer.handle('flush', () => this.bus.flush(this.config.index));
     const init: ChildInit = {
-      config: { ...this.config, port: this.boundPort || this.config.port, latencyMs: this.latency },
-      fault: this.fault,
+      config: { ...this.config, port: this.boundPort || this.config.port, latencyMs: this.latency, fault: this.fault },
       delayMs: this.bus.delayMs,
       log: this.bus.log,
     };
