@@ -73,10 +73,21 @@ export class IpcPeer {
       if (envelope.ipc === 'req') this.fail(new ChannelClosedError('the coordinator process is gone'));
       return;
     }
-    // A send that fails means the other end went away; `fail` reports it.
-    this.channel.send(envelope, (err) => {
-      if (err) this.fail(new ChannelClosedError(`the coordinator process is gone: ${err.message}`));
-    });
+    try {
+      // A send that fails later means the other end went away; `fail` reports it.
+      this.channel.send(envelope, (err) => {
+        if (err) this.fail(new ChannelClosedError(`the coordinator process is gone: ${err.message}`));
+      });
+    } catch (err) {
+      // A value that cannot cross (a function, say): that message fails, not the channel.
+      const message = `cannot send ${envelope.ipc === 'note' || envelope.ipc === 'req' ? envelope.op : 'an answer'}: ${(err as Error).message}`;
+      if (envelope.ipc === 'req') {
+        this.pending.get(envelope.id)?.reject(new Error(message));
+        this.pending.delete(envelope.id);
+      } else if (envelope.ipc === 'res' && envelope.ok) {
+        this.post({ ipc: 'res', id: envelope.id, ok: false, name: 'Error', message });
+      }
+    }
   }
 
   private receive(m: Envelope): void {
