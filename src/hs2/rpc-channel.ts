@@ -23,6 +23,7 @@ import { service } from '../wire/gen.js';
 import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, type FrameParser } from '../wire/sasl-frames.js';
 import { BinaryProtocol, MessageType, inputProtocol, outputTransport, type MessageHeader } from '../wire/thrift-codec.js';
+import { finishesWithin } from '../util/finishes-within.js';
 
 /** The generated client's method names that the channel may call. */
 export type RpcMethod =
@@ -135,15 +136,8 @@ export class RpcChannel {
   }
 
   /** Whether every call queued so far settles within `ms` milliseconds. */
-  async settlesWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(resolve, ms, false);
-      timer.unref();
-    });
-    const settled = await Promise.race([this.queue.then(() => true), late]);
-    clearTimeout(timer);
-    return settled;
+  settlesWithin(ms: number): Promise<boolean> {
+    return finishesWithin(this.queue, ms);
   }
 
   /** Closes the socket; pending calls fail with ConnectionClosedError. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { finishesWithin } from '../util/finishes-within.js';
 import { AdmissionController } from './admission.js';
 import type { ProtocolFault } from './protocol-fault.js';
 import type { CatalogLink } from './catalog-bus.js';
@@ -213,9 +214,7 @@ export class Coordinator implements ClusterCoordinator {
   async shutdown(options: { graceMs?: number } = {}): Promise<void> {
     const graceMs = checkGraceMs(options);
     this.state.shutdownMessage = `Server is being shut down: shutdown requested, grace period ${graceMs}ms.`;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.state.whenIdle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await finishesWithin(this.state.whenIdle(), graceMs);
     // The answer that finished the last statement may still be on its way out.
     await this.halt(SHUTDOWN_DRAIN_MS);
   }

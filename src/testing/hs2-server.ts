@@ -7,6 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { finishesWithin } from '../util/finishes-within.js';
 import { ServerConnection, type ConnectionConfig } from './server-connection.js';
 
 /** TLS material for the server side. */
@@ -112,10 +113,7 @@ export class Hs2Server {
    */
   async close(drainMs = 0): Promise<void> {
     if (drainMs > 0 && this.connections.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const answered = Promise.all([...this.connections].map((c) => c.whenAnswered()));
-      await Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, drainMs)))]);
-      clearTimeout(timer);
+      await finishesWithin(Promise.all([...this.connections].map((c) => c.whenAnswered())), drainMs);
     }
     const server = this.server;
     this.server = undefined;

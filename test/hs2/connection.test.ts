@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, formatColumnType, ImpalaError, type Hs2Connection } from '../../src/index.js';
 import { startCluster, type LocalCluster } from '../../src/testing/index.js';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, ALL_TYPES_EXPECTED, ALL_TYPES_INSERT } from '../support/all-types.js';
+import { waitFor } from '../support/pool-fixtures.js';
 
 let cluster: LocalCluster;
 let conn: Hs2Connection;
@@ -16,14 +17,6 @@ function hostPort(): { host: string; port: number } {
 }
 
 const openOperations = (): number => cluster.stats()[0]!.operationsOpen;
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 beforeAll(async () => {
   cluster = await startCluster({ coordinators: 1 });
@@ -115,9 +108,9 @@ describe('abort and deadlines leave no open operation', () => {
       if (resumeAfterMs !== undefined) setTimeout(() => coordinator.resume(), resumeAfterMs - (Date.now() - started));
       if (kept) {
         expect((await c.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
-        await waitUntil(() => openOperations() === 0, 2000);
+        await waitFor(() => openOperations() === 0, 2000, 'the stopped statement closed');
       } else {
-        await waitUntil(() => !c.open, 3000);
+        await waitFor(() => !c.open, 3000, 'the connection given up');
       }
       expect(c.open).toBe(kept);
     } finally {

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, ImpalaError, type Hs2Connection } from '../../src/index.js';
 import { startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
 import { hiveConnect, hiveRun } from '../../benchmarks/clients/hive-driver.js';
+import { waitFor } from '../support/pool-fixtures.js';
 
 const clusters: LocalCluster[] = [];
 const conns: Hs2Connection[] = [];
@@ -62,14 +63,6 @@ function listening(port: number): boolean {
   });
 }
 
-async function eventually(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('process isolation', () => {
@@ -117,14 +110,14 @@ describe('process isolation', () => {
     await conn.execute('CREATE TABLE kept (a INT)');
     await conn.execute('INSERT INTO kept VALUES (1), (2), (3)');
     const running = conn.query('SELECT sleep(5000) AS s').catch((e: unknown) => e);
-    await eventually(() => victim.stats().inFlight === 1, 2000, 'the sleep running');
+    await waitFor(() => victim.stats().inFlight === 1, 2000, 'the sleep running');
     const queriesBefore = victim.stats().queries;
     victim.kill();
     const err = (await running) as ImpalaError;
     expect(err).toBeInstanceOf(ImpalaError);
     expect(err.code).toMatch(/IMPALA_CONNECTION|IMPALA_CLIENT_CLOSED/);
     // Its threads (DuckDB's among them) let go of the port a moment after the main one died.
-    await eventually(() => !alive(pid) && !listening(port), 2000, 'the killed process and its port gone');
+    await waitFor(() => !alive(pid) && !listening(port), 2000, 'the killed process and its port gone');
     expect(victim.running).toBe(false);
     expect(victim.stats()).toMatchObject({ sessionsOpen: 0, inFlight: 0, queries: queriesBefore });
 
@@ -148,9 +141,9 @@ describe('process isolation', () => {
     const coordinator = c.coordinators[0]!;
     const conn = await open(c, 0);
     const slow = conn.query('SELECT sleep(300) AS s');
-    await eventually(() => coordinator.stats().inFlight === 1, 2000, 'the sleep running');
+    await waitFor(() => coordinator.stats().inFlight === 1, 2000, 'the sleep running');
     coordinator.pause();
-    await eventually(() => state(coordinator.pid!) === 'T', 1000, 'the process stopped');
+    await waitFor(() => state(coordinator.pid!) === 'T', 1000, 'the process stopped');
     expect(listening(coordinator.port)).toBe(true);
     const other = await open(c, 0).catch((e: unknown) => e);
     expect(other).toBeInstanceOf(ImpalaError);
@@ -214,7 +207,7 @@ describe('process isolation', () => {
     const conn = await open(c, 0);
     const later = await open(c, 0);
     const long = conn.query('SELECT sleep(400) AS s');
-    await eventually(() => coordinator.stats().inFlight === 1, 2000, 'the sleep running');
+    await waitFor(() => coordinator.stats().inFlight === 1, 2000, 'the sleep running');
     const down = coordinator.shutdown({ graceMs: 3000 });
     await sleep(50);
     const refused = (await later.query('SELECT 1').catch((e: unknown) => e)) as ImpalaError;
@@ -256,6 +249,6 @@ describe('process isolation', () => {
     expect(out.code).toBe(1);
     const { pids, ports } = JSON.parse(out.stdout.trim().split('\n')[0]!) as { pids: number[]; ports: number[] };
     expect(pids).toHaveLength(3);
-    await eventually(() => pids.every((pid) => !alive(pid)) && !ports.some(listening), 3000, 'every child process and port gone');
+    await waitFor(() => pids.every((pid) => !alive(pid)) && !ports.some(listening), 3000, 'every child process and port gone');
   }, 30_000);
 });

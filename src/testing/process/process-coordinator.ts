@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { finishesWithin } from '../../util/finishes-within.js';
 import type { CatalogBus, CatalogChange } from '../catalog-bus.js';
 import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from '../cluster-coordinator.js';
 import type { CoordinatorStats } from '../coordinator-state.js';
@@ -248,15 +249,13 @@ export class ProcessCoordinator implements ClusterCoordinator {
       answered.catch(() => undefined);
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
     let wake: (() => void) | undefined;
-    const waits: Array<Promise<unknown>> = [answered, new Promise<void>((resolve) => this.pauseWaiters.add((wake = resolve)))];
-    if (timeoutMs !== undefined) waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))));
+    const answeredOrPaused = Promise.race([answered, new Promise<void>((resolve) => this.pauseWaiters.add((wake = resolve)))]);
     try {
-      await Promise.race(waits);
+      if (timeoutMs === undefined) await answeredOrPaused;
+      else await finishesWithin(answeredOrPaused, timeoutMs);
     } finally {
       this.pauseWaiters.delete(wake!);
-      clearTimeout(timer);
     }
   }
 }
@@ -265,10 +264,8 @@ export class ProcessCoordinator implements ClusterCoordinator {
  * Counters across a coordinator's processes: totals add up; open counts are
  * the current process's, while it runs.
  */
-function foldStats(host: string, earlier: CoordinatorStats | undefined, current: CoordinatorStats | undefined, running: boolean): CoordinatorStats {
-  const e = earlier;
-  const live = current;
-  const open = running ? current : undefined;
+function foldStats(host: string, e: CoordinatorStats | undefined, live: CoordinatorStats | undefined, running: boolean): CoordinatorStats {
+  const open = running ? live : undefined;
   const kinds = ['query', 'dml', 'ddl', 'other'] as const;
   return {
     host,
