@@ -18,6 +18,9 @@ function hostPort(): { host: string; port: number } {
 
 const openOperations = (): number => cluster.stats()[0]!.operationsOpen;
 
+/** A sleep far longer than any stop below takes, so that ending early can only be the stop's doing. */
+const LONG_SLEEP_MS = 20_000;
+
 beforeAll(async () => {
   cluster = await startCluster({ coordinators: 1 });
   conn = await connect(hostPort());
@@ -77,17 +80,20 @@ describe('errors', () => {
 describe('abort and deadlines leave no open operation', () => {
   it('timeoutMs mid-query → QueryTimeoutError, operation cancelled and closed', async () => {
     const started = Date.now();
-    const err = (await conn.query('SELECT sleep(5000)', [], { timeoutMs: 300 }).catch((e: unknown) => e)) as ImpalaError;
+    const err = (await conn.query(`SELECT sleep(${LONG_SLEEP_MS})`, [], { timeoutMs: 300 }).catch((e: unknown) => e)) as ImpalaError;
     expect(err.code).toBe('IMPALA_QUERY_TIMEOUT');
     expect(err.queryId).toMatch(/:/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The deadline ended it, not the sleep: far short of it (a bound with room for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(LONG_SLEEP_MS / 2);
     expect(openOperations()).toBe(0);
   });
 
   it('AbortSignal mid-query → AbortError, operation cancelled and closed', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 200);
-    const err = (await conn.query('SELECT sleep(5000)', [], { signal: ac.signal }).catch((e: unknown) => e)) as ImpalaError;
+    // Mid-query for sure: abort once the statement is running on the server.
+    const abort = (): void => ac.abort();
+    void waitFor(() => cluster.stats()[0]!.inFlight === 1, 10_000, 'the sleep running').then(abort, abort);
+    const err = (await conn.query(`SELECT sleep(${LONG_SLEEP_MS})`, [], { signal: ac.signal }).catch((e: unknown) => e)) as ImpalaError;
     expect(err.code).toBe('IMPALA_ABORTED');
     expect(openOperations()).toBe(0);
   });
@@ -104,13 +110,14 @@ describe('abort and deadlines leave no open operation', () => {
       const err = (await c.query('SELECT 1', [], { timeoutMs: 200 }).catch((e: unknown) => e)) as ImpalaError;
       expect(err.code).toBe('IMPALA_QUERY_TIMEOUT');
       expect(err.statementSent).toBe(true);
-      expect(Date.now() - started).toBeLessThan(1000);
+      // On time despite the silent server: a hang guard with room for a loaded machine, not a speed claim.
+      expect(Date.now() - started).toBeLessThan(5000);
       if (resumeAfterMs !== undefined) setTimeout(() => coordinator.resume(), resumeAfterMs - (Date.now() - started));
       if (kept) {
         expect((await c.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
-        await waitFor(() => openOperations() === 0, 2000, 'the stopped statement closed');
+        await waitFor(() => openOperations() === 0, 10_000, 'the stopped statement closed');
       } else {
-        await waitFor(() => !c.open, 3000, 'the connection given up');
+        await waitFor(() => !c.open, 10_000, 'the connection given up');
       }
       expect(c.open).toBe(kept);
     } finally {
@@ -180,23 +187,17 @@ describe('streaming', () => {
     let count = 0;
     let sum = 0;
     let operationOpenAtFirstRow = -1;
-    const started = performance.now();
-    let firstRowMs = 0;
     for await (const row of conn.stream(MILLION_ROWS_SQL)) {
-      if (count === 0) {
-        firstRowMs = performance.now() - started;
-        operationOpenAtFirstRow = openOperations();
-      }
+      if (count === 0) operationOpenAtFirstRow = openOperations();
       count += 1;
       sum += row.n as number;
       if (count % 50_000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
     }
-    const totalMs = performance.now() - started;
     expect(count).toBe(1_000_000);
     expect(sum).toBe((999_999 * 1_000_000) / 2);
-    // Still open on the server at the first row: the rest had not been fetched.
+    // Still open on the server at the first row: the rest had not been fetched. That, not
+    // a share of the wall time, is what shows the first row came before the last batch.
     expect(operationOpenAtFirstRow).toBe(1);
-    expect(firstRowMs).toBeLessThan(totalMs / 5);
     expect(peak - baseline).toBeLessThan(100 * 1024 * 1024);
     expect(openOperations()).toBe(0);
   }, 120_000);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { impala, tcli } from '../../src/wire/gen.js';
 import { encodeSaslMessage, SaslStatus } from '../../src/wire/sasl-frames.js';
 import { startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
+import { waitFor } from '../support/pool-fixtures.js';
 import { columnValues, expectOk, rawConnect, run, submit, waitDone } from './support/raw-client.js';
 
 const clusters: LocalCluster[] = [];
@@ -22,6 +23,8 @@ afterEach(async () => {
 
 /** Listening servers in this process, after closing handles have settled. */
 async function listeningServers(): Promise<number> {
+  // Not a guess at how long closing takes: libuv finishes closing handles at the
+  // end of the loop iteration, and any timer runs in a later one.
   await new Promise((r) => setTimeout(r, 20));
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
 }
@@ -37,8 +40,11 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Sends bytes; resolves with whether the server closed the socket within `ms`. */
-function closedByServer(port: number, bytes: Buffer, ms = 2000): Promise<boolean> {
+/**
+ * Sends bytes; resolves with whether the server closed the socket within `ms`
+ * (a hang guard: the server closes at once, a server that never does is the failure).
+ */
+function closedByServer(port: number, bytes: Buffer, ms = 10_000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
     const timer = setTimeout(() => {
@@ -109,21 +115,27 @@ describe('startCluster', () => {
   });
 
   it('propagates DDL and DML after catalogDelayMs; SYNC_DDL=1 waits for it', async () => {
-    const c = await cluster({ coordinators: 3, catalogDelayMs: 300 });
+    // Long enough that each look straight after a change comes well before it, even on a loaded machine.
+    const delayMs = 1000;
+    const c = await cluster({ coordinators: 3, catalogDelayMs: delayMs });
     const [a, b, d] = await Promise.all(c.coordinators.map((x) => rawConnect(x.port)));
     try {
+      const created = performance.now();
       await run(a!, 'CREATE TABLE later (x INT)');
       const early = await submit(b!, 'SELECT * FROM later');
       expect(early.status.errorMessage).toBe("AnalysisException: Could not resolve table reference: 'default.later'");
-      await new Promise((r) => setTimeout(r, 400));
+      const reached = (): Promise<boolean> => run(b!, 'SELECT count(*) FROM later').then(() => true, () => false);
+      await waitFor(reached, 20_000, 'the table to reach the second coordinator');
+      // Not before the delay: the bus holds each change that long.
+      expect(performance.now() - created).toBeGreaterThanOrEqual(delayMs - 50);
       expect(columnValues((await run(b!, 'SELECT count(*) FROM later')).rowSets, 0)).toEqual([0n]);
       // INSERT data reaches the others with the same delay, in order.
       await run(a!, 'INSERT INTO later VALUES (1)');
       expect(columnValues((await run(d!, 'SELECT count(*) FROM later')).rowSets, 0)).toEqual([0n]);
       await run(a!, 'SET SYNC_DDL=1');
-      const started = Date.now();
+      const started = performance.now();
       await run(a!, 'CREATE TABLE synced (x INT)');
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(delayMs - 50);
       expect(columnValues((await run(d!, 'SELECT count(*) FROM synced')).rowSets, 0)).toEqual([0n]);
       expect(columnValues((await run(d!, 'SELECT count(*) FROM later')).rowSets, 0)).toEqual([1n]);
     } finally {
@@ -259,7 +271,12 @@ describe('counters and session cleanup', () => {
     await submit(s, 'SELECT sleep(10000)');
     expect(c.stats()[0]!.sessionsOpen).toBe(1);
     c.coordinators[0]!.dropConnections();
-    await new Promise((r) => setTimeout(r, 50));
+    // The server notices each socket close a moment later, not before dropConnections returns.
+    const cleaned = (): boolean => {
+      const st = c.stats()[0]!;
+      return st.sessionsOpen + st.operationsOpen + st.inFlight + st.connectionsOpen === 0;
+    };
+    await waitFor(cleaned, 10_000, 'the connection and its session closed on the server');
     expect(c.stats()[0]).toMatchObject({ sessionsOpen: 0, operationsOpen: 0, inFlight: 0, connectionsOpen: 0 });
   });
 
@@ -267,8 +284,7 @@ describe('counters and session cleanup', () => {
     const c = await cluster({ idleSessionTimeoutMs: 100 });
     const s = await rawConnect(c.coordinators[0]!.port);
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      expect(c.stats()[0]!.sessionsOpen).toBe(0);
+      await waitFor(() => c.stats()[0]!.sessionsOpen === 0, 10_000, 'the idle session expired');
       const resp = await submit(s, 'SELECT 1');
       expect(resp.status.errorMessage).toMatch(/^Client session expired due to more than 0\.1s of inactivity/);
     } finally {

@@ -177,12 +177,13 @@ describe('ExecuteStatement', () => {
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: resp.operationHandle! }));
   });
 
-  it('sleep(ms) runs in the background, counts as in flight, and cancels promptly', async () => {
+  it('sleep(ms) runs in the background, counts as in flight, and cancels before it would end', async () => {
     const before = stats();
     const started = Date.now();
-    const resp = await submit(s, 'SELECT sleep(3000) AS s');
-    expect(Date.now() - started).toBeLessThan(1000);
+    const sleepMs = 20_000;
+    const resp = await submit(s, `SELECT sleep(${sleepMs}) AS s`);
     const op = resp.operationHandle!;
+    // RUNNING after ExecuteStatement answered: the sleep goes on in the background.
     const st = await s.client.GetOperationStatus(new tcli.TGetOperationStatusReq({ operationHandle: op }));
     expect(st.operationState).toBe(tcli.TOperationState.RUNNING_STATE);
     expect(stats().inFlight).toBe(before.inFlight + 1);
@@ -192,7 +193,8 @@ describe('ExecuteStatement', () => {
     const fetched = await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op, orientation: 0, maxRows: 10 as never }));
     expect(fetched.status.errorMessage).toBe('Cancelled');
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }));
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The cancel ended it, not the sleep: far short of its 20 s (a bound with room for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(sleepMs / 2);
   });
 
   it('finished sleep(ms) returns BOOLEAN true', async () => {
@@ -237,7 +239,7 @@ describe('results', () => {
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }));
   });
 
-  it('streams: the first rows of a 50,000,000-row result come at once, without materialising it', async () => {
+  it('streams: the first rows of a 50,000,000-row result come without materialising it', async () => {
     global.gc?.();
     const rss = process.memoryUsage().rss;
     const started = Date.now();
@@ -248,7 +250,8 @@ describe('results', () => {
     expect(columnValues([r.results!], 0).slice(0, 3)).toEqual([0n, 1n, 2n]);
     expect(columnValues([r.results!], 1)[999]).toBe('row-999');
     expect(r.hasMoreRows).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1500);
+    // A hang guard, not a speed claim (about 0.1 s here); what shows nothing was materialised is the memory bound.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024);
     expect(stats().inFlight).toBeGreaterThanOrEqual(1);
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }));

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, ImpalaError, type Hs2Connection } from '../../src/index.js';
 import { startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
+import { waitFor } from '../support/pool-fixtures.js';
 
 let cluster: LocalCluster | undefined;
 const conns: Hs2Connection[] = [];
@@ -25,39 +26,51 @@ async function open(options: ClusterOptions, n: number, index = 0): Promise<Hs2C
 }
 
 const failure = (p: Promise<unknown>): Promise<ImpalaError | undefined> => p.then(() => undefined, (e: ImpalaError) => e);
+const stats = () => cluster!.stats()[0]!;
 
 describe('admission control', () => {
   it('runs maxConcurrent, queues maxQueued, rejects the rest at once', async () => {
-    const c = await open({ admission: { maxConcurrent: 2, maxQueued: 1, queueTimeoutMs: 5000 } }, 4);
+    // Long enough that the two still run when the fourth statement arrives, even on a loaded machine.
+    const holdMs = 1500;
+    const c = await open({ admission: { maxConcurrent: 2, maxQueued: 1, queueTimeoutMs: 10_000 } }, 4);
     const started = Date.now();
-    const running = [c[0]!.query('SELECT sleep(400) AS s'), c[1]!.query('SELECT sleep(400) AS s')];
-    await new Promise((r) => setTimeout(r, 50));
+    const running = [c[0]!.query(`SELECT sleep(${holdMs}) AS s`), c[1]!.query(`SELECT sleep(${holdMs}) AS s`)];
+    await waitFor(() => stats().inFlight === 2, 10_000, 'both slots taken');
     const queued = c[2]!.query('SELECT sleep(10) AS s').then(() => Date.now() - started);
-    await new Promise((r) => setTimeout(r, 50));
+    // Registered but not in flight: waiting in the queue.
+    await waitFor(() => stats().operationsOpen === 3, 10_000, 'the third statement queued');
+    expect(stats().inFlight).toBe(2);
     const rejected = await failure(c[3]!.query('SELECT 1 AS one'));
     expect(rejected?.code).toBe('IMPALA_SERVER');
     expect(rejected?.message).toMatch(/^Rejected query from pool default-pool: queue full, limit=1, num_queued=1\./);
     await Promise.all(running);
     // The queued statement ran only after a slot was freed.
-    expect(await queued).toBeGreaterThanOrEqual(400);
+    expect(await queued).toBeGreaterThanOrEqual(holdMs);
     expect(cluster!.stats()[0]!.peakInFlight).toBe(2);
   });
 
   it('a statement queued longer than queueTimeoutMs fails with Impala\'s timeout message', async () => {
     const c = await open({ admission: { maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 200 } }, 2);
-    const running = c[0]!.query('SELECT sleep(600) AS s');
-    await new Promise((r) => setTimeout(r, 50));
+    // Holds the slot until aborted, however late the queue timeout fires.
+    const holder = new AbortController();
+    const running = failure(c[0]!.query('SELECT sleep(60000) AS s', [], { signal: holder.signal }));
+    await waitFor(() => stats().inFlight === 1, 10_000, 'the slot taken');
     const err = await failure(c[1]!.query('SELECT 1 AS one'));
     expect(err?.message).toMatch(/^Admission for query exceeded timeout 200ms in pool default-pool\. Queued reason: number of running queries 1 is at or over limit 1\./);
-    await running;
+    holder.abort();
+    expect((await running)?.code).toBe('IMPALA_ABORTED');
   });
 
   it('DDL is not subject to admission', async () => {
     const c = await open({ admission: { maxConcurrent: 1, maxQueued: 0 } }, 2);
-    const running = c[0]!.query('SELECT sleep(300) AS s');
-    await new Promise((r) => setTimeout(r, 50));
+    // Holds the only slot (and no queue) until aborted, so a DDL under admission would be rejected.
+    const holder = new AbortController();
+    const running = failure(c[0]!.query('SELECT sleep(60000) AS s', [], { signal: holder.signal }));
+    await waitFor(() => stats().inFlight === 1, 10_000, 'the slot taken');
     await c[1]!.execute('CREATE TABLE adm (a INT)');
-    await running;
+    expect(stats().inFlight).toBe(1);
+    holder.abort();
+    expect((await running)?.code).toBe('IMPALA_ABORTED');
   });
 });
 
@@ -81,19 +94,22 @@ describe('idle query expiry', () => {
 });
 
 describe('sleep()', () => {
-  it('holds a query for about ms, counts as in flight, and is cancellable', async () => {
+  it('holds a query for at least ms, counts as in flight, and is cancellable', async () => {
     const [a, b] = await open({}, 2);
+    // Long enough to be seen in flight by the polling below, even on a loaded machine.
+    const sleepMs = 1000;
     const started = Date.now();
-    const slept = a!.query('SELECT sleep(300) AS s');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(cluster!.stats()[0]!.inFlight).toBe(1);
+    const slept = a!.query(`SELECT sleep(${sleepMs}) AS s`);
+    await waitFor(() => stats().inFlight === 1, 10_000, 'the sleep in flight');
     expect((await slept).rows).toEqual([{ s: true }]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(sleepMs - 10);
     const cancelled = Date.now();
-    const err = await failure(b!.query('SELECT sleep(5000) AS s', [], { timeoutMs: 100 }));
+    const longMs = 20_000;
+    const err = await failure(b!.query(`SELECT sleep(${longMs}) AS s`, [], { timeoutMs: 100 }));
     expect(err?.code).toBe('IMPALA_QUERY_TIMEOUT');
-    expect(Date.now() - cancelled).toBeLessThan(1000);
-    expect(cluster!.stats()[0]!.inFlight).toBe(0);
+    // Cancelled, not slept out: far short of its 20 s (a bound with room for a loaded machine).
+    expect(Date.now() - cancelled).toBeLessThan(longMs / 2);
+    expect(stats().inFlight).toBe(0);
   });
 });
 
