@@ -14,6 +14,7 @@ import {
   stringMapOption,
   stringOption,
 } from '../util/validate.js';
+import { Secret } from '../util/secret.js';
 
 /** No SASL: plain Thrift over TCP (impalad without authentication). */
 export interface NoSaslAuth {
@@ -33,6 +34,37 @@ export interface PlainAuth {
 
 /** How the connection authenticates. */
 export type AuthOptions = NoSaslAuth | PlainAuth;
+
+/**
+ * SASL PLAIN after validation. The password is boxed in a {@link Secret} so
+ * that options kept for reconnecting render it redacted wherever they end up.
+ *
+ * @internal
+ */
+export interface ResolvedPlainAuth {
+  /** SASL PLAIN. */
+  mechanism: 'PLAIN';
+  /** User name sent in the SASL exchange. */
+  username: string;
+  /** Password; revealed only to build the SASL response. */
+  password: Secret;
+}
+
+/**
+ * Authentication after validation.
+ *
+ * @internal
+ */
+export type ResolvedAuth = NoSaslAuth | ResolvedPlainAuth;
+
+/**
+ * What {@link resolveConnectOptions} accepts: {@link ConnectOptions}, or
+ * options whose `auth` was already resolved (the pool resolves it once and
+ * keeps only that form, so it never holds the plain password).
+ *
+ * @internal
+ */
+export type ConnectInput = Omit<ConnectOptions, 'auth'> & { auth?: AuthOptions | ResolvedAuth };
 
 /**
  * TLS settings. `true` means TLS with the system's CAs and hostname checks.
@@ -77,7 +109,7 @@ export interface ResolvedConnectOptions {
   connectTimeoutMs: number;
   rpcTimeoutMs: number;
   maxMessageBytes: number;
-  auth: AuthOptions;
+  auth: ResolvedAuth;
   tls: false | Exclude<TlsOptions, boolean>;
   username: string | undefined;
   database: string | undefined;
@@ -108,11 +140,11 @@ const KNOWN = ['host', 'port', ...CONNECTION_OPTION_KEYS] as const;
 export const DEFAULT_HS2_PORT = 21050;
 
 /**
- * Checks options and fills defaults.
+ * Checks options and fills defaults. Does not change `options`.
  *
  * @throws TypeError naming the first bad option
  */
-export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectOptions {
+export function resolveConnectOptions(options: ConnectInput): ResolvedConnectOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`connect options must be an object, got ${describe(options)}`);
   }
@@ -136,17 +168,34 @@ export function resolveConnectOptions(options: ConnectOptions): ResolvedConnectO
   };
 }
 
-function resolveAuth(auth: unknown): AuthOptions {
+/**
+ * Checks `auth` and returns a new object with the password in a
+ * {@link Secret}; the caller's object is left as it is. Accepts an
+ * already-resolved auth (its Secret is kept as it is).
+ *
+ * @throws TypeError naming the bad field, never describing the password
+ * @internal
+ */
+export function resolveAuth(auth: unknown): ResolvedAuth {
   if (auth === undefined) return { mechanism: 'NOSASL' };
   if (auth === null || typeof auth !== 'object') throw new TypeError(`option auth must be an object, got ${describe(auth)}`);
   const a = auth as Record<string, unknown>;
   const mechanism = enumOption('auth.mechanism', a.mechanism, ['NOSASL', 'PLAIN'] as const, 'NOSASL');
-  if (mechanism === 'NOSASL') return { mechanism };
+  if (mechanism === 'NOSASL') {
+    rejectUnknown('auth', a, ['mechanism']);
+    return { mechanism };
+  }
+  // Fields of another mechanism (a token, a keytab) would otherwise be ignored without a word.
+  rejectUnknown('auth', a, ['mechanism', 'username', 'password']);
   const username = stringOption('auth.username', a.username);
   if (username === undefined) throw new TypeError('option auth.username is required for PLAIN');
+  // SASL PLAIN separates its fields with NUL: one inside a field would shift them.
+  if (username.includes('\0')) throw new TypeError('option auth.username must not contain a NUL character');
   // The password's value is never described, even when it is of the wrong type.
+  if (Secret.isSecret(a.password)) return { mechanism, username, password: a.password };
   if (typeof a.password !== 'string') throw new TypeError('option auth.password must be a string');
-  return { mechanism, username, password: a.password };
+  if (a.password.includes('\0')) throw new TypeError('option auth.password must not contain a NUL character');
+  return { mechanism, username, password: new Secret(a.password) };
 }
 
 function resolveTls(tls: unknown): ResolvedConnectOptions['tls'] {

@@ -9,7 +9,7 @@
 import type net from 'node:net';
 import { AuthenticationError, ConnectTimeoutError, ConnectionClosedError, ImpalaError, ProtocolError } from '../errors.js';
 import { FrameParser, SaslStatus, encodeSaslMessage } from '../wire/sasl-frames.js';
-import type { PlainAuth } from './options.js';
+import type { ResolvedPlainAuth } from './options.js';
 
 /**
  * Runs the negotiation on a fresh socket. Resolves with the parser, which
@@ -17,7 +17,7 @@ import type { PlainAuth } from './options.js';
  */
 export function saslPlainHandshake(
   socket: net.Socket,
-  auth: PlainAuth,
+  auth: ResolvedPlainAuth,
   coordinator: string,
   deadline: number,
   maxFrameBytes: number,
@@ -71,7 +71,8 @@ export function saslPlainHandshake(
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.once('error', onError);
-    const response = Buffer.concat([Buffer.from([0]), Buffer.from(auth.username, 'utf8'), Buffer.from([0]), Buffer.from(auth.password, 'utf8')]);
+    // The one place the password is revealed: straight into the bytes on the wire.
+    const response = Buffer.concat([Buffer.from([0]), Buffer.from(auth.username, 'utf8'), Buffer.from([0]), Buffer.from(auth.password.reveal(), 'utf8')]);
     socket.write(encodeSaslMessage(SaslStatus.START, Buffer.from('PLAIN')));
     socket.write(encodeSaslMessage(SaslStatus.COMPLETE, response));
   });

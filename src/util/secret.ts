@@ -1,0 +1,72 @@
+/**
+ * A box for credentials (passwords now; tokens and keytab paths later) that
+ * the library keeps after validating options. Every way of turning an object
+ * into text that logging, error reporting or serialisation uses — util.inspect,
+ * console.log, JSON.stringify, String(), template strings, concatenation —
+ * gets a redaction; only {@link Secret.reveal} gives the value, so code that
+ * sends it on the wire has to ask for it by name.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+/** What every rendering of a {@link Secret} shows instead of the value. */
+export const REDACTED = '[redacted]';
+
+/**
+ * A credential that renders as {@link REDACTED} everywhere. The value sits in
+ * an ES private field, which util.inspect (even with `showHidden` or
+ * `customInspect: false`), `Object.keys`, spreading, structuredClone and
+ * JSON.stringify cannot see.
+ *
+ * @example
+ * ```ts
+ * const s = new Secret('hunter2');
+ * `${s}`;            // '[redacted]'
+ * JSON.stringify(s); // '"[redacted]"'
+ * s.reveal();        // 'hunter2'
+ * ```
+ */
+export class Secret {
+  readonly #value: string;
+
+  /**
+   * @param value - the credential
+   * @throws TypeError when `value` is not a string (without describing it)
+   */
+  constructor(value: string) {
+    if (typeof value !== 'string') throw new TypeError('a Secret holds a string');
+    this.#value = value;
+    Object.freeze(this);
+  }
+
+  /** Whether `value` is a {@link Secret} made by this copy of the library. */
+  static isSecret(value: unknown): value is Secret {
+    return typeof value === 'object' && value !== null && #value in value;
+  }
+
+  /** The credential itself. Call it only where it goes on the wire. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** {@link REDACTED}; what String() and `+` use. */
+  toString(): string {
+    return REDACTED;
+  }
+
+  /** {@link REDACTED}; what JSON.stringify uses. */
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  /** {@link REDACTED} for every hint, so template strings and arithmetic never coerce the value. */
+  [Symbol.toPrimitive](): string {
+    return REDACTED;
+  }
+
+  /** `Secret [redacted]`; what util.inspect and console.log show. */
+  [inspect.custom](): string {
+    return `Secret ${REDACTED}`;
+  }
+}
