@@ -6,7 +6,11 @@
  * @module
  */
 
-/** Stable error codes; match on these, not on messages. */
+/**
+ * Stable error codes; match on these, not on messages. `IMPALA_ERROR` is only
+ * the base class's default for errors an application builds itself: the
+ * library raises one of the specific codes.
+ */
 export type ImpalaErrorCode =
   | 'IMPALA_ERROR'
   | 'IMPALA_CONNECT_FAILED'
@@ -23,7 +27,8 @@ export type ImpalaErrorCode =
   | 'IMPALA_OUTCOME_UNKNOWN'
   | 'IMPALA_NO_HEALTHY_COORDINATOR'
   | 'IMPALA_ACQUIRE_TIMEOUT'
-  | 'IMPALA_POOL_CLOSED';
+  | 'IMPALA_POOL_CLOSED'
+  | 'IMPALA_ALREADY_RELEASED';
 
 /** Extra facts an error may carry. */
 export interface ImpalaErrorDetails {
@@ -236,5 +241,13 @@ export class PoolClosedError extends ImpalaError {
   /** @param message - description */
   constructor(message = 'The pool is closed') {
     super(message, 'IMPALA_POOL_CLOSED', { statementSent: false });
+  }
+}
+
+/** A lease was released a second time (the first release already returned its session). */
+export class AlreadyReleasedError extends ImpalaError {
+  /** @param message - description; @param details - context */
+  constructor(message = 'this pool connection was already released', details: ImpalaErrorDetails = {}) {
+    super(message, 'IMPALA_ALREADY_RELEASED', { statementSent: false, ...details });
   }
 }

@@ -29,6 +29,7 @@ export interface Column {
 /** Turns the server's schema into {@link Column}s. */
 export function columnsFromSchema(schema: TCLITypes.TTableSchema | undefined | null): Column[] {
   if (!schema) return [];
+  if (!Array.isArray(schema.columns)) throw new ProtocolError('the result schema has no column list');
   const cols = [...schema.columns].sort((a, b) => a.position - b.position);
   return cols.map((desc) => columnFromDesc(desc));
 }

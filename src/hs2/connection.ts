@@ -6,10 +6,11 @@
  */
 import { inspect } from 'node:util';
 import { ClientClosedError, ConnectTimeoutError, ImpalaError, ProtocolError } from '../errors.js';
-import { bindParameters, type BindValue } from '../sql/bind.js';
+import { statementText, type StatementParams } from '../sql/prepare.js';
 import { impala, tcli, type TCLITypes } from '../wire/gen.js';
 import type { FrameParser } from '../wire/sasl-frames.js';
 import type { Column } from './columns.js';
+import { finishesWithin } from '../util/finishes-within.js';
 import { StopCondition } from './deadline.js';
 import { Operation, type OperationContext } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
@@ -18,7 +19,7 @@ import { toRowArrays, toRowObjects, type Row, type Value } from './row-set.js';
 import { saslPlainHandshake } from './sasl-plain.js';
 import { openSocket } from './socket-connect.js';
 import { checkStatus } from './status.js';
-import { resolveStatementOptions, type StatementOptions } from './statement-options.js';
+import { resolveStatementOptions, type ResolvedStatementOptions, type StatementOptions } from './statement-options.js';
 import { trackSessionState, type SessionState } from './session-state.js';
 
 /** Rows, columns and provenance of a query. */
@@ -186,6 +187,11 @@ export class Hs2Connection {
     return this.channel.lastAnswerAt;
   }
 
+  /** Answers the server gave on this connection so far. */
+  get answerCount(): number {
+    return this.channel.answerCount;
+  }
+
   /** Statements currently running on this connection. */
   get activeOperations(): number {
     return this.operations.size;
@@ -197,9 +203,41 @@ export class Hs2Connection {
   }
 
   /** Runs a query and returns all its rows. */
-  async query<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<QueryResult<R>> {
+  async query<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): Promise<QueryResult<R>> {
+    const text = statementText(sql, params);
     const so = resolveStatementOptions(options);
-    return this.withOperation(sql, params, so, async (op) => {
+    return this.withStop(so, 'statement', (stop) => this.runQuery<R>(text, so, stop));
+  }
+
+  /** Runs a statement for its effect (DML, DDL, SET, USE) and returns the affected row count. */
+  async execute(sql: string, params?: StatementParams, options?: StatementOptions): Promise<ExecuteResult> {
+    const text = statementText(sql, params);
+    const so = resolveStatementOptions(options);
+    return this.withStop(so, 'statement', (stop) => this.runExecute(text, so, stop));
+  }
+
+  /**
+   * Streams a query's rows. Batches are fetched only as the loop consumes
+   * them (backpressure); leaving the loop early cancels and closes the
+   * operation on the server.
+   */
+  async *stream<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): AsyncGenerator<R, void, undefined> {
+    const text = statementText(sql, params);
+    const so = resolveStatementOptions(options);
+    const stop = new StopCondition(so.signal, so.timeoutMs, 'stream');
+    try {
+      yield* this.runStream<R>(text, so, stop);
+    } finally {
+      stop.dispose();
+    }
+  }
+
+  /**
+   * @internal Runs a bound query under a stop condition the caller owns (the
+   * pool's one deadline per call); `so.signal` and `so.timeoutMs` are not read.
+   */
+  async runQuery<R = Row>(text: string, so: ResolvedStatementOptions, stop: StopCondition): Promise<QueryResult<R>> {
+    return this.withOperation(text, so, stop, async (op) => {
       const columns: Value[][] = op.columns.map(() => []);
       for (;;) {
         const batch = await op.fetch();
@@ -216,29 +254,21 @@ export class Hs2Connection {
     });
   }
 
-  /** Runs a statement for its effect (DML, DDL, SET, USE) and returns the affected row count. */
-  async execute(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<ExecuteResult> {
-    const so = resolveStatementOptions(options);
+  /** @internal Like {@link runQuery}, for a statement run for its effect. */
+  async runExecute(text: string, so: ResolvedStatementOptions, stop: StopCondition): Promise<ExecuteResult> {
     let rowsAffected = 0;
     const queryId = await this.withOperation(
-      sql,
-      params,
+      text,
       so,
+      stop,
       async (op) => op.queryId ?? '',
       (n) => (rowsAffected = n),
     );
     return { rowsAffected, queryId, coordinator: this.coordinator };
   }
 
-  /**
-   * Streams a query's rows. Batches are fetched only as the loop consumes
-   * them (backpressure); leaving the loop early cancels and closes the
-   * operation on the server.
-   */
-  async *stream<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): AsyncGenerator<R, void, undefined> {
-    const so = resolveStatementOptions(options);
-    const text = bindParameters(sql, params);
-    const stop = new StopCondition(so.signal, so.timeoutMs, 'stream');
+  /** @internal Like {@link runQuery}, streaming. */
+  async *runStream<R = Row>(text: string, so: ResolvedStatementOptions, stop: StopCondition): AsyncGenerator<R, void, undefined> {
     const op = this.begin(text, stop);
     // Set once nothing is left to cancel, or a failure already saw to it.
     let finished = false;
@@ -255,12 +285,13 @@ export class Hs2Connection {
       }
       finished = true;
       await op.close();
+      if (trackSessionState(this.sessionState, text)) this.stateChanged = true;
     } catch (err) {
       finished = true;
       throw await this.fail(op, stop, err);
     } finally {
       if (!finished) await this.abandon(op);
-      this.end(op, stop);
+      this.operations.delete(op);
     }
   }
 
@@ -283,17 +314,16 @@ export class Hs2Connection {
 
   /**
    * Closes the HS2 session (the server closes its operations) and the
-   * socket. Waits at most `rpcTimeoutMs` for the server.
+   * socket. Waits at most `timeoutMs` (default `rpcTimeoutMs`) for the
+   * server, then drops the socket.
    */
-  async close(): Promise<void> {
+  async close(timeoutMs = this.opts.rpcTimeoutMs): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     if (this.channel.open) {
-      try {
-        await this.channel.call('CloseSession', new tcli.TCloseSessionReq({ sessionHandle: this.session }));
-      } catch {
-        // The socket is closed below either way; the server expires the session.
-      }
+      const polite = this.channel.call('CloseSession', new tcli.TCloseSessionReq({ sessionHandle: this.session }), timeoutMs);
+      // The socket is closed below either way; the server expires the session.
+      await finishesWithin(polite, timeoutMs).catch(() => false);
     }
     this.channel.close(new ClientClosedError(`connection to ${this.coordinator} was closed`, { coordinator: this.coordinator }));
   }
@@ -317,16 +347,24 @@ export class Hs2Connection {
     return `Hs2Connection { coordinator: '${this.coordinator}', open: ${this.open}, activeOperations: ${this.operations.size} }`;
   }
 
+  /** Runs `fn` under a stop condition made from the caller's options, and disposes of it. */
+  private async withStop<T>(so: ResolvedStatementOptions, label: string, fn: (stop: StopCondition) => Promise<T>): Promise<T> {
+    const stop = new StopCondition(so.signal, so.timeoutMs, label);
+    try {
+      return await fn(stop);
+    } finally {
+      stop.dispose();
+    }
+  }
+
   /** Runs `body` on an executed operation and closes it on every path. */
   private async withOperation<T>(
-    sql: string,
-    params: readonly BindValue[] | undefined,
-    so: ReturnType<typeof resolveStatementOptions>,
+    text: string,
+    so: ResolvedStatementOptions,
+    stop: StopCondition,
     body: (op: Operation) => Promise<T>,
     onClosed?: (rowsAffected: number) => void,
   ): Promise<T> {
-    const text = bindParameters(sql, params);
-    const stop = new StopCondition(so.signal, so.timeoutMs, 'statement');
     const op = this.begin(text, stop);
     try {
       await op.run(so.queryOptions);
@@ -338,13 +376,12 @@ export class Hs2Connection {
     } catch (err) {
       throw await this.fail(op, stop, err);
     } finally {
-      this.end(op, stop);
+      this.operations.delete(op);
     }
   }
 
   private begin(sql: string, stop: StopCondition): Operation {
     if (!this.open) {
-      stop.dispose();
       throw this.closedReason
         ? new ClientClosedError(`connection to ${this.coordinator} is closed: ${this.closedReason.message}`, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
         : new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator, statementSent: false });
@@ -354,19 +391,20 @@ export class Hs2Connection {
     return op;
   }
 
-  private end(op: Operation, stop: StopCondition): void {
-    stop.dispose();
-    this.operations.delete(op);
-  }
-
   /** Cleans up after a failure and returns the error to throw. */
   private async fail(op: Operation, stop: StopCondition, err: unknown): Promise<ImpalaError> {
     const reason = stop.reason;
     // A stop (abort/timeout) wins over whatever error it provoked.
     const chosen = reason ?? err;
+    if (chosen instanceof ProtocolError) {
+      // An answer that breaks the protocol leaves nothing on this session to trust.
+      this.destroy(chosen);
+      return op.annotate(chosen, op.sent);
+    }
     // A stop that came while the server owed an answer waits for it only
-    // briefly: a silent server must not hold the caller.
-    if (reason && this.channel.pendingCall && !(await this.channel.settlesWithin(STOP_SETTLE_MS))) {
+    // briefly (not at all when the server is judged silent): a silent server
+    // must not hold the caller.
+    if (reason && this.channel.pendingCall && (stop.serverSilent || !(await this.channel.settlesWithin(STOP_SETTLE_MS)))) {
       void this.abandonWhenAnswered(op);
     } else {
       await this.abandon(op);

@@ -7,7 +7,7 @@
  * @module
  * @internal
  */
-import { ImpalaError, ServerError } from '../errors.js';
+import { ImpalaError, ProtocolError } from '../errors.js';
 import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
 import { queryIdFromGuid } from '../wire/query-id.js';
 import { columnsFromSchema, type Column } from './columns.js';
@@ -85,7 +85,7 @@ export class Operation {
     }
     this.adopt(resp);
     checkStatus(resp.status, 'ExecuteStatement', this.statusCtx());
-    if (!this.handle) throw new ServerError('ExecuteStatement returned no operation handle', this.statusCtx());
+    if (!this.handle) throw new ProtocolError(`ExecuteStatement answer from ${this.ctx.coordinator} has no operation handle`, this.statusCtx());
     await this.waitUntilReady();
     if (this.handle.hasResultSet) await this.readMetadata();
     else this.exhausted = true;
@@ -111,7 +111,7 @@ export class Operation {
       }),
     );
     checkStatus(resp.status, 'FetchResults', this.statusCtx());
-    const data = decodeColumns(resp.results, this.columns, this.ctx.decode);
+    const data = this.decoded('FetchResults', () => decodeColumns(resp.results, this.columns, this.ctx.decode));
     const rowCount = data[0]?.length ?? 0;
     // Some servers omit hasMoreRows on the last batch; an empty batch ends it too.
     const hasMoreRows = resp.hasMoreRows === true || (resp.hasMoreRows == null && rowCount > 0);
@@ -176,7 +176,7 @@ export class Operation {
 
   /** Adds coordinator, query id and "was it sent" to an error. */
   annotate(err: unknown, statementSent = true): ImpalaError {
-    const e = err instanceof ImpalaError ? err : new ImpalaError(String((err as Error)?.message ?? err), 'IMPALA_ERROR', { cause: err });
+    const e = err instanceof ImpalaError ? err : new ProtocolError(`unexpected failure talking to ${this.ctx.coordinator}: ${String((err as Error)?.message ?? err)}`, { cause: err });
     e.coordinator ??= this.ctx.coordinator;
     if (this.queryId !== undefined) e.queryId ??= this.queryId;
     e.statementSent = statementSent;
@@ -202,8 +202,13 @@ export class Operation {
           throw serverError(resp.errorMessage, resp.sqlState, resp.errorCode, 'the statement was cancelled on the server', this.statusCtx());
         case tcli.TOperationState.CLOSED_STATE:
           throw serverError(resp.errorMessage, resp.sqlState, resp.errorCode, 'the server closed the operation', this.statusCtx());
-        default:
+        case tcli.TOperationState.INITIALIZED_STATE:
+        case tcli.TOperationState.RUNNING_STATE:
+        case tcli.TOperationState.PENDING_STATE:
           break;
+        default:
+          // Polling on would loop for ever on a server that never says a state.
+          throw new ProtocolError(`GetOperationStatus answer from ${this.ctx.coordinator} has no known operation state`, this.statusCtx());
       }
       this.stop.check();
       if (delay === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -219,12 +224,22 @@ export class Operation {
       new tcli.TGetResultSetMetadataReq({ operationHandle: this.handle! }),
     );
     checkStatus(resp.status, 'GetResultSetMetadata', this.statusCtx());
-    this.columns = columnsFromSchema(resp.schema);
+    this.columns = this.decoded('GetResultSetMetadata', () => columnsFromSchema(resp.schema));
   }
 
   /** A call the statement's timeout or abort does not wait for (a silent server must not hold the caller). */
   private rpc<T>(method: Parameters<RpcChannel['call']>[0], req: unknown): Promise<T> {
     return this.stop.race(this.ctx.channel.call<T>(method, req));
+  }
+
+  /** Decoding an answer: anything it throws means the answer is malformed. */
+  private decoded<T>(method: string, decode: () => T): T {
+    try {
+      return decode();
+    } catch (err) {
+      if (err instanceof ProtocolError) throw err;
+      throw new ProtocolError(`malformed ${method} answer from ${this.ctx.coordinator}: ${(err as Error)?.message ?? String(err)}`, { ...this.statusCtx(), cause: err });
+    }
   }
 
   private statusCtx(): StatusContext {

@@ -52,6 +52,8 @@ interface InFlight {
   method: RpcMethod;
   seqid: number;
   sentAt: number;
+  /** What {@link RpcChannel.pendingCall} shows: one object per call, so watchers can tell calls apart. */
+  view: { method: RpcMethod; sentAt: number };
   reject: (err: ImpalaError) => void;
   timer: NodeJS.Timeout;
 }
@@ -79,6 +81,8 @@ export class RpcChannel {
    * the first answer). The pool reads it for idle checks and hang detection.
    */
   lastAnswerAt = 0;
+  /** Answers received so far (a counter watchers compare, free of any clock). */
+  answerCount = 0;
 
   constructor(
     private readonly socket: net.Socket,
@@ -112,9 +116,8 @@ export class RpcChannel {
   }
 
   /** The call waiting for its answer now, if any (`sentAt` is performance.now() time). */
-  get pendingCall(): { method: RpcMethod; sentAt: number } | undefined {
-    const f = this.inFlight;
-    return f ? { method: f.method, sentAt: f.sentAt } : undefined;
+  get pendingCall(): { readonly method: RpcMethod; readonly sentAt: number } | undefined {
+    return this.inFlight?.view;
   }
 
   /** Registers a callback for when the channel fails or closes (once). */
@@ -162,7 +165,8 @@ export class RpcChannel {
         this.fail(new RpcTimeoutError(`${method} to ${this.opts.coordinator} got no answer within ${timeoutMs} ms`, { coordinator: this.opts.coordinator }));
       }, timeoutMs);
       timer.unref();
-      this.inFlight = { method, seqid, reject, timer, sentAt: performance.now() };
+      const sentAt = performance.now();
+      this.inFlight = { method, seqid, reject, timer, sentAt, view: { method, sentAt } };
       const generated = (this.client as unknown as Record<string, (req: unknown) => Promise<T>>)[method]!;
       let pending: Promise<T>;
       try {
@@ -192,6 +196,7 @@ export class RpcChannel {
       this.inFlight = undefined;
     }
     this.lastAnswerAt = performance.now();
+    this.answerCount += 1;
   }
 
   /** The generated client rejects with a TApplicationException or a string. */

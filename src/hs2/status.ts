@@ -4,7 +4,7 @@
  * @module
  * @internal
  */
-import { ServerError } from '../errors.js';
+import { ProtocolError, ServerError } from '../errors.js';
 import { tcli, type TCLITypes } from '../wire/gen.js';
 
 /** Context added to a server error. */
@@ -16,7 +16,8 @@ export interface StatusContext {
 
 /** Throws a {@link ServerError} unless `status` is a success. */
 export function checkStatus(status: TCLITypes.TStatus | undefined | null, what: string, ctx: StatusContext): void {
-  if (!status) throw new ServerError(`${what}: the server sent no status`, ctx);
+  // TStatus is required in every HS2 answer: one without it is not an answer.
+  if (!status) throw new ProtocolError(`${what} answer from ${ctx.coordinator} has no status`, ctx);
   const code = status.statusCode;
   if (code === tcli.TStatusCode.SUCCESS_STATUS || code === tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS || code === tcli.TStatusCode.STILL_EXECUTING_STATUS) {
     return;

@@ -17,10 +17,12 @@ export type ProtocolFault =
   /** A well-formed reply carrying the wrong sequence id. */
   | 'wrong-seqid'
   /** A reply (or SASL frame) that announces a 2 GiB string. */
-  | 'huge-length';
+  | 'huge-length'
+  /** A well-formed reply whose result struct is empty: every required field (status, handles) missing. */
+  | 'empty-reply';
 
 /** All fault modes, for table-driven tests. */
-export const PROTOCOL_FAULTS: readonly ProtocolFault[] = ['garbage', 'truncate', 'wrong-seqid', 'huge-length'];
+export const PROTOCOL_FAULTS: readonly ProtocolFault[] = ['garbage', 'truncate', 'wrong-seqid', 'huge-length', 'empty-reply'];
 
 /** What to put on the wire instead of `reply`; `close` ends the connection after it. */
 export function corruptReply(fault: ProtocolFault, reply: Buffer, framed: boolean): { bytes: Buffer; close: boolean } {
@@ -46,6 +48,12 @@ export function corruptReply(fault: ProtocolFault, reply: Buffer, framed: boolea
       const header = reply.subarray(0, 8 + nameLen + 4);
       // Field 0 (the result struct), then a string field claiming 2^31-1 bytes.
       return { bytes: Buffer.concat([header, Buffer.from([12, 0, 0, 11, 0, 1, 0x7f, 0xff, 0xff, 0xff]), randomBytes(64)]), close: false };
+    }
+    case 'empty-reply': {
+      const nameLen = reply.readInt32BE(4);
+      const header = reply.subarray(0, 8 + nameLen + 4);
+      // Field 0 (the result struct) with no fields, then the end of the reply.
+      return { bytes: wrap(Buffer.concat([header, Buffer.from([12, 0, 0, 0, 0])])), close: false };
     }
   }
 }

@@ -20,19 +20,22 @@ const codes: Record<string, string[]> = {
   truncate: ['IMPALA_CONNECTION_CLOSED'],
   'wrong-seqid': ['IMPALA_PROTOCOL'],
   'huge-length': ['IMPALA_MESSAGE_TOO_LARGE'],
+  'empty-reply': ['IMPALA_PROTOCOL'],
 };
 
 describe.each(PROTOCOL_FAULTS)('coordinator answering with fault %s', (fault) => {
   it('a connected client gets a typed error within its RPC timeout, and the connection is closed', async () => {
     const [host, port] = cluster.hosts[0]!.split(':');
-    const conn = await connect({ host: host!, port: Number(port), rpcTimeoutMs: 500 });
+    const rpcTimeoutMs = 500;
+    const conn = await connect({ host: host!, port: Number(port), rpcTimeoutMs });
     cluster.coordinators[0]!.setFault(fault);
     try {
       const started = Date.now();
       const err = (await conn.query('SELECT 1 AS one').catch((e: unknown) => e)) as ImpalaError;
       expect(err).toBeInstanceOf(ImpalaError);
       expect(codes[fault]).toContain(err.code);
-      expect(Date.now() - started).toBeLessThan(1500);
+      // No hang: a bound with room for a loaded machine (the RPC deadline is 500 ms), not a speed claim.
+      expect(Date.now() - started).toBeLessThan(rpcTimeoutMs * 10);
       expect(conn.open).toBe(false);
     } finally {
       cluster.coordinators[0]!.setFault(undefined);
