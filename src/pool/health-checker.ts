@@ -10,6 +10,7 @@
  * @module
  * @internal
  */
+import { RpcTimeoutError, type ImpalaError } from '../errors.js';
 import { Hs2Connection } from '../hs2/connection.js';
 import { resolveConnectOptions } from '../hs2/options.js';
 import type { Coordinator } from './coordinator.js';
@@ -19,6 +20,10 @@ import type { ResolvedPoolOptions } from './options.js';
 export class HealthChecker {
   private timer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private lastWatch = 0;
+  /** The failure that stands for each coordinator's current silence (counted once). */
+  private readonly silences = new WeakMap<Coordinator, ImpalaError>();
   private readonly probes = new Map<Coordinator, Hs2Connection>();
   private readonly running = new Set<Coordinator>();
   private stopped = false;
@@ -41,6 +46,37 @@ export class HealthChecker {
       }, every);
       this.keepaliveTimer.unref();
     }
+    this.watchSilence();
+  }
+
+  /**
+   * Passive hang detection on the pool's own traffic: a coordinator that owes
+   * an answer and has answered nothing for `healthCheckTimeoutMs` is judged
+   * silent. That counts as one failure, and what waits on it is given up at
+   * once (reads run again elsewhere, DML reports an unknown outcome); while it
+   * stays silent, new work routes around it and whatever ends up waiting on
+   * it is given up too, until it answers again.
+   */
+  watchSilence(): void {
+    const stallMs = this.options.healthCheckTimeoutMs;
+    const every = Math.max(20, Math.min(100, stallMs / 10));
+    this.lastWatch = this.options.clock.now();
+    this.silenceTimer = setInterval(() => {
+      const now = this.options.clock.now();
+      const late = now - this.lastWatch > every * 3;
+      this.lastWatch = now;
+      for (const c of this.coordinators()) {
+        if (late) c.forgiveSilence();
+        if (c.noteSilence(stallMs)) {
+          const why = new RpcTimeoutError(`${c.id} answered nothing for ${stallMs} ms while requests waited`, { coordinator: c.id });
+          this.silences.set(c, why);
+          c.recordFailure(why);
+        }
+        const why = c.silent ? this.silences.get(c) : undefined;
+        if (why) c.abandonUnanswered(why);
+      }
+    }, every);
+    this.silenceTimer.unref();
   }
 
   /** Runs one round now (tests and the first round after start). */
@@ -57,7 +93,7 @@ export class HealthChecker {
     try {
       const conn = await this.probeConnection(c);
       await conn.ping(this.options.healthCheckTimeoutMs);
-      if (!this.stopped) c.health.success();
+      if (!this.stopped) c.recordSuccess();
     } catch (err) {
       this.dropProbe(c);
       if (!this.stopped) c.recordFailure(err);
@@ -76,9 +112,10 @@ export class HealthChecker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
     const conns = [...this.probes.values()];
     this.probes.clear();
-    await Promise.all(conns.map((c) => c.close()));
+    await Promise.all(conns.map((c) => c.close(this.options.healthCheckTimeoutMs)));
   }
 
   private async probeConnection(c: Coordinator): Promise<Hs2Connection> {

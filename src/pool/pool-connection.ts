@@ -1,50 +1,49 @@
 /**
- * A leased HS2 session on one coordinator: what `pool.connect()` returns and
- * what `pool.session(fn)` hands to `fn`. Every statement runs in the same HS2
- * session on the same coordinator, so DDL and the statements that depend on
- * it see the same catalog (the seed's "run the DDL and subsequent queries
- * through the same session").
+ * A leased HS2 session: what `pool.connect()` returns and what
+ * `pool.session(fn)` hands to `fn`. Its statements run in one HS2 session, so
+ * the USE and SET they run stay in force (Impala's proxy guide: run the DDL
+ * and the statements that depend on it through the same session).
  *
- * When the session's connection turns out closed (server idle expiry, a
- * dropped socket, a restart), the lease reconnects — to the same coordinator
- * while it is healthy — replays USE and SET, and runs the statement, as long
- * as the retry rules allow (never a DML/DDL whose outcome is unknown).
+ * Where the session is follows one rule: each statement routes like a
+ * `pool.query` would, with the lease's current coordinator preferred. So it
+ * stays put, except when a statement touches a table that DDL or DML changed
+ * on another coordinator moments ago (a table pin): then the session moves
+ * there, USE and SET replayed, rather than fail on a coordinator whose
+ * catalog has not caught up. A lease never moves while one of its streams is
+ * open. A connection found closed (server idle expiry, a dropped socket, a
+ * restart) is replaced the same way, as long as the retry rules allow (never
+ * a DML/DDL whose outcome is unknown).
  *
  * @module
  */
 import { inspect } from 'node:util';
-import { ClientClosedError, ImpalaError } from '../errors.js';
-import type { ExecuteResult, Hs2Connection, QueryResult } from '../hs2/connection.js';
+import { AlreadyReleasedError, ClientClosedError } from '../errors.js';
+import type { ExecuteResult, QueryResult } from '../hs2/connection.js';
 import type { Row } from '../hs2/row-set.js';
-import { replayStatements, type SessionState } from '../hs2/session-state.js';
 import type { StatementOptions } from '../hs2/statement-options.js';
-import { bindParameters, type BindValue } from '../sql/bind.js';
-import { classify, type Classification } from '../sql/classify.js';
-import type { Coordinator } from './coordinator.js';
-import { noteFailure, poolQueryOptions, retryReason, toImpalaError, type DispatchContext } from './dispatcher.js';
-
-/** Picks and borrows a connection for a (re)connecting lease. */
-export type Reacquire = (preferred: Coordinator | undefined, tried: ReadonlySet<string>) => Promise<{ coordinator: Coordinator; conn: Hs2Connection }>;
+import type { StatementParams } from '../sql/prepare.js';
+import type { LeaseBinding } from './pipeline.js';
+import type { LeaseTarget, StatementRunner } from './statement-runner.js';
 
 /** A JDBC-style lease of one pooled HS2 session. Release it exactly once. */
 export class PoolConnection {
   private released = false;
-  private state: SessionState;
+  private readonly target: LeaseTarget;
 
   /** @internal */
   constructor(
-    private readonly ctx: DispatchContext,
-    private coord: Coordinator,
-    private conn: Hs2Connection | undefined,
-    private readonly reacquire: Reacquire,
-    private readonly onRelease: () => void,
+    private readonly runner: StatementRunner,
+    private readonly binding: LeaseBinding,
+    affinityKey: string | undefined,
+    private readonly onRelease: (lease: PoolConnection) => void,
   ) {
-    this.state = cloneState(conn!.sessionState);
+    // The lease's affinity key rides along, so a lease that moves still keeps its key's coordinator.
+    this.target = { binding, affinityKey };
   }
 
   /** `host:port` of the coordinator this session is on now. */
   get coordinator(): string {
-    return this.coord.id;
+    return this.binding.coordinator.id;
   }
 
   /** Whether release() was called. */
@@ -53,43 +52,36 @@ export class PoolConnection {
   }
 
   /** Runs a query in this session. */
-  query<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<QueryResult<R>> {
-    return this.run(sql, params, (conn, text, cls) => conn.query<R>(text, [], withPoolOptions(this.ctx, cls, options)));
+  async query<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): Promise<QueryResult<R>> {
+    this.assertUsable();
+    return this.runner.query<R>(sql, params, options, this.target);
   }
 
   /** Runs a statement for its effect in this session. */
-  execute(sql: string, params?: readonly BindValue[], options?: StatementOptions): Promise<ExecuteResult> {
-    return this.run(sql, params, (conn, text, cls) => conn.execute(text, [], withPoolOptions(this.ctx, cls, options)));
+  async execute(sql: string, params?: StatementParams, options?: StatementOptions): Promise<ExecuteResult> {
+    this.assertUsable();
+    return this.runner.execute(sql, params, options, this.target);
   }
 
-  /** Streams a query's rows in this session (see Hs2Connection.stream). */
-  async *stream<R = Row>(sql: string, params?: readonly BindValue[], options?: StatementOptions): AsyncGenerator<R, void, undefined> {
-    const text = bindParameters(sql, params);
-    const cls = classify(text);
-    const conn = await this.ready();
-    this.coord.running += 1;
-    try {
-      yield* conn.stream<R>(text, [], withPoolOptions(this.ctx, cls, options));
-      this.coord.health.success();
-    } catch (err) {
-      noteFailure(this.ctx, this.coord, toImpalaError(err, this.coord.id));
-      throw err;
-    } finally {
-      this.coord.running -= 1;
-      this.state = cloneState(conn.sessionState);
-    }
+  /** Streams a query's rows in this session (see {@link ImpalaPool.stream}). */
+  async *stream<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): AsyncGenerator<R, void, undefined> {
+    this.assertUsable();
+    yield* this.runner.stream<R>(sql, params, options, this.target);
   }
 
   /**
    * Gives the session back. With an error, the connection is discarded
-   * instead of reused. Releasing twice throws.
+   * instead of reused.
+   *
+   * @throws AlreadyReleasedError when called a second time
    */
   release(err?: unknown): void {
-    if (this.released) throw new Error('this pool connection was already released');
+    if (this.released) throw new AlreadyReleasedError();
     this.released = true;
-    if (this.conn) this.coord.release(this.conn, err);
-    this.conn = undefined;
-    this.onRelease();
+    const conn = this.binding.conn;
+    this.binding.conn = undefined;
+    if (conn) this.binding.coordinator.release(conn, err);
+    this.onRelease(this);
   }
 
   /** `await using conn = await pool.connect()` releases it at the end of the block. */
@@ -99,78 +91,15 @@ export class PoolConnection {
 
   /** Never shows credentials. */
   [inspect.custom](): string {
-    return `PoolConnection { coordinator: '${this.coord.id}', released: ${this.released} }`;
+    return `PoolConnection { coordinator: '${this.coordinator}', released: ${this.released} }`;
   }
 
-  private async run<T>(
-    sql: string,
-    params: readonly BindValue[] | undefined,
-    op: (conn: Hs2Connection, text: string, cls: Classification) => Promise<T>,
-  ): Promise<T> {
-    const text = bindParameters(sql, params);
-    const cls = classify(text);
-    for (let attempt = 1; ; attempt++) {
-      const conn = await this.ready();
-      this.coord.running += 1;
-      const started = performance.now();
-      try {
-        const result = await op(conn, text, cls);
-        this.coord.recordStatement(performance.now() - started);
-        this.coord.health.success();
-        this.state = cloneState(conn.sessionState);
-        if (this.ctx.options.ddl === 'pin') this.ctx.affinity.pinWrites(cls, this.state.database ?? 'default', this.coord.id);
-        return result;
-      } catch (raw) {
-        if (raw instanceof TypeError) throw raw;
-        const err = toImpalaError(raw, this.coord.id);
-        retryReason(this.ctx, this.coord, err, cls, 0, attempt < this.ctx.options.maxAttempts);
-        // The session's connection is suspect after any redispatchable failure: start afresh.
-        this.discard(err);
-      } finally {
-        this.coord.running -= 1;
-      }
-    }
+  /** Never shows credentials. */
+  toJSON(): Record<string, unknown> {
+    return { coordinator: this.coordinator, released: this.released };
   }
 
-  /** The open connection, reconnecting (with state replay) when it closed. */
-  private async ready(): Promise<Hs2Connection> {
+  private assertUsable(): void {
     if (this.released) throw new ClientClosedError('this pool connection was released', { statementSent: false });
-    if (this.ctx.isClosed()) throw new ClientClosedError('the pool is closed', { statementSent: false });
-    if (this.conn?.open) return this.conn;
-    if (this.conn) this.discard(this.conn.closedReason);
-    const reason = 'session connection closed';
-    const tried = new Set<string>();
-    for (;;) {
-      const preferred = this.coord.health.eligible ? this.coord : undefined;
-      const { coordinator, conn } = await this.reacquire(preferred, tried);
-      tried.add(coordinator.id);
-      try {
-        for (const stmt of replayStatements(this.state)) await conn.execute(stmt);
-      } catch (err) {
-        coordinator.release(conn, err);
-        if (err instanceof ImpalaError && err.code === 'IMPALA_SERVER') throw err;
-        continue;
-      }
-      this.ctx.emit('reconnect', { coordinator: coordinator.id, reason });
-      this.coord = coordinator;
-      this.conn = conn;
-      return conn;
-    }
-  }
-
-  private discard(err: unknown): void {
-    if (!this.conn) return;
-    this.coord.release(this.conn, err ?? new ClientClosedError('discarded'));
-    this.conn = undefined;
   }
 }
-
-function cloneState(s: SessionState): SessionState {
-  return { database: s.database, options: { ...s.options } };
-}
-
-function withPoolOptions(ctx: DispatchContext, cls: Classification, options: StatementOptions | undefined): StatementOptions {
-  const queryOptions = poolQueryOptions(ctx.options, cls, options?.queryOptions);
-  return { ...options, queryOptions };
-}
-

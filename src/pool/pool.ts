@@ -8,28 +8,23 @@
  */
 import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
-import { ImpalaError, NoHealthyCoordinatorError, PoolClosedError, type AttemptFailure } from '../errors.js';
-import type { ExecuteResult, Hs2Connection, QueryResult } from '../hs2/connection.js';
+import { ImpalaError, PoolClosedError, RpcTimeoutError } from '../errors.js';
+import type { ExecuteResult, QueryResult } from '../hs2/connection.js';
 import type { Row } from '../hs2/row-set.js';
-import { resolveStatementOptions, type StatementOptions } from '../hs2/statement-options.js';
-import { bindParameters, type BindValue } from '../sql/bind.js';
-import { classify } from '../sql/classify.js';
+import type { StatementParams } from '../sql/prepare.js';
 import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
-import { announceRetry, Attempts, dispatch, noteFailure, poolQueryOptions, toImpalaError, type DispatchContext } from './dispatcher.js';
 import { channels, publish, type PoolEventMap } from './events.js';
 import { HealthChecker } from './health-checker.js';
 import { parseAddress, resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
+import type { PoolContext } from './pipeline.js';
 import { PoolConnection } from './pool-connection.js';
 import { RetryBudget } from './retry-budget.js';
 import { Router } from './router.js';
+import { StatementRunner, type PoolStatementOptions } from './statement-runner.js';
 import { createStrategy } from './strategies/index.js';
 
-/** Per-statement options of the pool's calls. */
-export interface PoolStatementOptions extends StatementOptions {
-  /** Keeps statements with the same key on one coordinator (sticky routing). */
-  affinityKey?: string;
-}
+export type { PoolStatementOptions } from './statement-runner.js';
 
 /** Options of {@link ImpalaPool.session} and {@link ImpalaPool.connect}. */
 export interface SessionOptions {
@@ -67,7 +62,8 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   private readonly router: Router;
   private readonly budget: RetryBudget;
   private readonly checker: HealthChecker;
-  private readonly ctx: DispatchContext;
+  private readonly ctx: PoolContext;
+  private readonly runner: StatementRunner;
   private readonly leases = new Set<PoolConnection>();
   private closed = false;
   private ending: Promise<void> | undefined;
@@ -77,34 +73,34 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     super();
     this.options = resolvePoolOptions(options);
     const o = this.options;
-    this.affinity = new AffinityTable({ affinityTtlMs: o.affinityTtlMs, catalogPropagationMs: o.catalogPropagationMs, maxEntries: 10_000 });
+    this.affinity = new AffinityTable({ affinityTtlMs: o.affinityTtlMs, catalogPropagationMs: o.catalogPropagationMs, maxEntries: 10_000 }, () => o.clock.now());
     const strategy = typeof o.strategy === 'string' ? createStrategy(o.strategy, o.random) : o.strategy;
-    this.router = new Router(() => this.coordinatorList, strategy, this.affinity, o.ddl === 'pin', o.healthCheckTimeoutMs);
+    this.router = new Router(() => this.coordinatorList, strategy, this.affinity, o.ddl === 'pin');
     this.budget = new RetryBudget({ ratio: o.retryBudgetRatio, minPerSecond: o.retryBudgetMinPerSecond, windowMs: 10_000 }, o.clock);
     this.ctx = {
       options: o,
       router: this.router,
       affinity: this.affinity,
       budget: this.budget,
+      clock: o.clock,
       emit: (event, ...args) => this.emit(event, ...(args as never)),
       drain: (c, reason) => this.drainCoordinator(c, reason),
       isClosed: () => this.closed,
     };
+    this.runner = new StatementRunner(this.ctx, o.connection.database ?? 'default');
     for (const address of o.coordinators) this.coordinatorList.push(this.makeCoordinator(address));
     this.checker = new HealthChecker(() => this.coordinatorList, o);
     this.checker.start();
   }
 
   /** Runs a query on a coordinator the pool picks; redispatches when that is safe. */
-  async query<R = Row>(sql: string, params?: readonly BindValue[], options?: PoolStatementOptions): Promise<QueryResult<R>> {
-    const { text, statement, so, affinityKey } = this.prepare(sql, params, options);
-    return dispatch(this.ctx, { statement, database: this.database, affinityKey }, (conn) => conn.query<R>(text, [], so));
+  async query<R = Row>(sql: string, params?: StatementParams, options?: PoolStatementOptions): Promise<QueryResult<R>> {
+    return this.runner.query<R>(sql, params, options);
   }
 
   /** Runs a statement for its effect; DML/DDL never runs twice (OutcomeUnknownError when unsure). */
-  async execute(sql: string, params?: readonly BindValue[], options?: PoolStatementOptions): Promise<ExecuteResult> {
-    const { text, statement, so, affinityKey } = this.prepare(sql, params, options);
-    return dispatch(this.ctx, { statement, database: this.database, affinityKey }, (conn) => conn.execute(text, [], so));
+  async execute(sql: string, params?: StatementParams, options?: PoolStatementOptions): Promise<ExecuteResult> {
+    return this.runner.execute(sql, params, options);
   }
 
   /**
@@ -112,37 +108,16 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
    * failure before the first row is redispatched like `query`; after rows
    * were delivered it is thrown.
    */
-  async *stream<R = Row>(sql: string, params?: readonly BindValue[], options?: PoolStatementOptions): AsyncGenerator<R, void, undefined> {
-    const { text, statement, so, affinityKey } = this.prepare(sql, params, options);
-    const attempts = new Attempts(this.ctx, { statement, database: this.database, affinityKey });
-    let delivered = 0;
-    for (let a = attempts.next(); a; a = attempts.next()) {
-      let settled = false;
-      try {
-        const conn = await attempts.begin(a);
-        for await (const row of conn.stream<R>(text, [], so)) {
-          delivered += 1;
-          yield row;
-        }
-        settled = true;
-        attempts.succeeded(a, false);
-        return;
-      } catch (raw) {
-        settled = true;
-        attempts.failed(a, raw, delivered);
-      } finally {
-        // The caller broke out: conn.stream has cancelled and closed by then.
-        if (!settled) attempts.abandoned(a);
-      }
-    }
-    throw attempts.exhausted();
+  async *stream<R = Row>(sql: string, params?: StatementParams, options?: PoolStatementOptions): AsyncGenerator<R, void, undefined> {
+    yield* this.runner.stream<R>(sql, params, options);
   }
 
   /**
-   * Runs `fn` with one HS2 session on one coordinator (sticky), released
-   * when `fn` settles — also when it throws.
+   * Runs `fn` with one HS2 session (sticky: see {@link PoolConnection} for
+   * where it runs), released when `fn` settles — also when it throws.
    */
   async session<T>(fn: (session: PoolConnection) => Promise<T>, options?: SessionOptions): Promise<T> {
+    if (typeof fn !== 'function') throw new TypeError('session(fn) needs a function');
     const lease = await this.connect(options);
     try {
       const result = await fn(lease);
@@ -157,11 +132,11 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   /** Leases one HS2 session (JDBC style); call `release()` exactly once. */
   async connect(options?: SessionOptions): Promise<PoolConnection> {
     if (this.closed) throw new PoolClosedError();
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('session options must be an object');
     const affinityKey = options?.affinityKey;
     if (affinityKey !== undefined && typeof affinityKey !== 'string') throw new TypeError('option affinityKey must be a string');
-    const reacquire = (preferred: Coordinator | undefined, tried: ReadonlySet<string>) => this.acquireFor(preferred, affinityKey, tried);
-    const { coordinator, conn } = await reacquire(undefined, new Set());
-    const lease: PoolConnection = new PoolConnection(this.ctx, coordinator, conn, reacquire, () => this.leases.delete(lease));
+    const binding = await this.runner.open(affinityKey);
+    const lease = new PoolConnection(this.runner, binding, affinityKey, (l) => this.leases.delete(l));
     this.leases.add(lease);
     return lease;
   }
@@ -235,46 +210,6 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     return `ImpalaPool { coordinators: [${this.coordinatorList.map((c) => `'${c.id}' ${c.health.state}`).join(', ')}], closed: ${this.closed} }`;
   }
 
-  private get database(): string {
-    return this.options.connection.database ?? 'default';
-  }
-
-  private prepare(sql: string, params: readonly BindValue[] | undefined, options: PoolStatementOptions | undefined) {
-    if (this.closed) throw new PoolClosedError();
-    if (typeof sql !== 'string') throw new TypeError('sql must be a string');
-    const { affinityKey, ...rest } = options ?? {};
-    if (affinityKey !== undefined && typeof affinityKey !== 'string') throw new TypeError('option affinityKey must be a string');
-    resolveStatementOptions(rest);
-    const text = bindParameters(sql, params);
-    const statement = classify(text);
-    const so: StatementOptions = { ...rest, queryOptions: poolQueryOptions(this.options, statement, rest.queryOptions) };
-    return { text, statement, so, affinityKey };
-  }
-
-  /** Borrows a connection for a lease: the preferred coordinator first, else a routed one, with redispatch. */
-  private async acquireFor(preferred: Coordinator | undefined, affinityKey: string | undefined, alreadyTried: ReadonlySet<string>): Promise<{ coordinator: Coordinator; conn: Hs2Connection }> {
-    const tried = new Set(alreadyTried);
-    const failures: AttemptFailure[] = [];
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      if (this.closed) throw new PoolClosedError();
-      const coordinator =
-        preferred && !tried.has(preferred.id) && preferred.health.eligible
-          ? preferred
-          : this.router.route({ database: this.database, affinityKey, exclude: tried })?.coordinator;
-      if (!coordinator) break;
-      tried.add(coordinator.id);
-      try {
-        return { coordinator, conn: await coordinator.acquire() };
-      } catch (raw) {
-        const err = toImpalaError(raw, coordinator.id);
-        noteFailure(this.ctx, coordinator, err);
-        failures.push({ coordinator: coordinator.id, code: err.code, message: err.message });
-        announceRetry(this.ctx, { coordinator: coordinator.id, attempt, code: err.code, message: err.message, reason: 'connect failed' });
-      }
-    }
-    throw new NoHealthyCoordinatorError(failures, { statementSent: false });
-  }
-
   private makeCoordinator(address: { host: string; port: number; weight: number }): Coordinator {
     return new Coordinator(
       address,
@@ -289,7 +224,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
             // what waits on it now waits for nothing (HAProxy's
             // on-marked-down shutdown-sessions, but reads run again elsewhere).
             if (t.from !== 'probing') {
-              c.abandonUnanswered(t.reason);
+              c.abandonUnanswered(new RpcTimeoutError(t.reason, { coordinator: c.id }));
               this.emit('coordinatorDown', event);
             }
           } else if (t.to === 'up' && t.from !== 'suspect') {

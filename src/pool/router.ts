@@ -1,8 +1,13 @@
 /**
- * Choosing the coordinator for a request: table pins first (DDL
- * consistency), then affinity keys, then the balancing strategy over healthy
- * coordinators; and when none is healthy, every coordinator not yet tried
- * (panic mode: better to try a coordinator marked down than to fail untried).
+ * Choosing the coordinator for a statement: table pins first (DDL
+ * consistency), then the coordinator a lease is on, then affinity keys, then
+ * the balancing strategy over healthy coordinators; and when none is healthy,
+ * every coordinator not yet tried (panic mode: better to try a coordinator
+ * marked down than to fail untried).
+ *
+ * "Healthy" here is more than the health state: a coordinator judged silent
+ * (it owes answers and says nothing) or whose connects are failing is skipped
+ * while anything else can take the work.
  *
  * @module
  */
@@ -13,18 +18,20 @@ import type { Strategy } from './strategies/index.js';
 
 /** What a routing decision is based on. */
 export interface RouteRequest {
-  /** The statement, when there is one (sessions route before their first statement). */
-  statement?: Classification;
+  /** The statement, when there is one (a lease routes once before its first statement). */
+  statement?: Classification | undefined;
   /** Database unqualified table names resolve in. */
   database: string;
   /** Affinity key, if any. */
   affinityKey?: string | undefined;
   /** Coordinators already tried for this request. */
   exclude: ReadonlySet<string>;
+  /** A lease's coordinator: kept unless a table pin says otherwise. */
+  prefer?: Coordinator | undefined;
 }
 
 /** How the coordinator was chosen (for events and tests). */
-export type RouteReason = 'table-pin' | 'affinity' | 'strategy' | 'panic';
+export type RouteReason = 'table-pin' | 'lease' | 'affinity' | 'strategy' | 'panic';
 
 /** A routing decision. */
 export interface Route {
@@ -39,17 +46,13 @@ export class Router {
     private readonly strategy: Strategy,
     private readonly affinity: AffinityTable,
     private readonly pinTables: boolean,
-    private readonly stallMs: number,
   ) {}
 
   /** Picks a coordinator, or undefined when every one was tried or is gone. */
   route(req: RouteRequest): Route | undefined {
     const all = this.coordinators().filter((c) => c.health.state !== 'removed' && !req.exclude.has(c.id));
     const healthy = all.filter((c) => c.health.eligible);
-    // A coordinator sitting on an unanswered quick RPC is hung: route around it
-    // while anything else is healthy.
-    const now = performance.now();
-    const responsive = healthy.filter((c) => c.stalledMs(now) < this.stallMs);
+    const responsive = healthy.filter((c) => !c.silent && !c.connectFailing);
     const eligible = responsive.length > 0 ? responsive : healthy;
     const byId = (id: string | undefined): Coordinator | undefined => (id === undefined ? undefined : eligible.find((c) => c.id === id));
 
@@ -57,6 +60,7 @@ export class Router {
       const pinned = byId(this.affinity.tableCoordinator(req.statement, req.database));
       if (pinned) return { coordinator: pinned, reason: 'table-pin' };
     }
+    if (req.prefer && eligible.includes(req.prefer)) return { coordinator: req.prefer, reason: 'lease' };
     if (req.affinityKey !== undefined) {
       const keyed = byId(this.affinity.keyCoordinator(req.affinityKey));
       if (keyed) return { coordinator: keyed, reason: 'affinity' };
