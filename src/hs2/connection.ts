@@ -187,9 +187,9 @@ export class Hs2Connection {
     return this.channel.lastAnswerAt;
   }
 
-  /** Answers the server gave on this connection so far. */
-  get answerCount(): number {
-    return this.channel.answerCount;
+  /** Registers a callback for every answer the server gives on this connection (the pool's hang detection listens). */
+  onAnswer(listener: () => void): void {
+    this.channel.onAnswer(listener);
   }
 
   /** Statements currently running on this connection. */

@@ -81,8 +81,7 @@ export class RpcChannel {
    * the first answer). The pool reads it for idle checks and hang detection.
    */
   lastAnswerAt = 0;
-  /** Answers received so far (a counter watchers compare, free of any clock). */
-  answerCount = 0;
+  private readonly answerListeners: Array<() => void> = [];
 
   constructor(
     private readonly socket: net.Socket,
@@ -118,6 +117,11 @@ export class RpcChannel {
   /** The call waiting for its answer now, if any (`sentAt` is performance.now() time). */
   get pendingCall(): { readonly method: RpcMethod; readonly sentAt: number } | undefined {
     return this.inFlight?.view;
+  }
+
+  /** Registers a callback for every answer the server gives. */
+  onAnswer(listener: () => void): void {
+    this.answerListeners.push(listener);
   }
 
   /** Registers a callback for when the channel fails or closes (once). */
@@ -196,7 +200,7 @@ export class RpcChannel {
       this.inFlight = undefined;
     }
     this.lastAnswerAt = performance.now();
-    this.answerCount += 1;
+    for (const listener of this.answerListeners) listener();
   }
 
   /** The generated client rejects with a TApplicationException or a string. */

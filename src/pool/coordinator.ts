@@ -1,16 +1,8 @@
 /**
  * One coordinator as the pool sees it: address and weight, a health state
- * machine, a generic-pool of HS2 connections, and the callers waiting for one.
- *
- * Waiting happens here, not in generic-pool: generic-pool cannot take back a
- * request whose caller left (an abort, a deadline, a failover), and keeps
- * creating connections for it. So each waiting caller is a {@link Waiter} in
- * this class's queue, which leaves at once when its call stops, and the
- * coordinator keeps exactly one short-lived generic-pool request per waiter
- * (renewed every {@link REQUEST_TTL_MS} while the waiter waits): a request
- * nobody wants is gone within that time, and `end()` never waits on one.
- * Connection creation goes through a {@link ConnectGate}, so a failing
- * coordinator is retried with backoff, not in a loop.
+ * machine, a generic-pool of HS2 connections, the callers waiting for one
+ * ({@link WaitingLine}), connection creation with backoff
+ * ({@link ConnectGate}), and its silence ({@link Silence}).
  *
  * @module
  */
@@ -24,6 +16,8 @@ import type { Clock, RandomSource } from '../util/clock.js';
 import { ConnectGate, isGateReset } from './connect-gate.js';
 import { HealthMachine, type HealthState, type HealthTransition } from './health-state.js';
 import { LatencyWindow, PeakEwma } from './latency.js';
+import { Silence } from './silence.js';
+import { REQUEST_TTL_MS, WaitingLine } from './waiting-line.js';
 import type { ResolvedPoolOptions } from './options.js';
 import type { Candidate } from './strategies/index.js';
 
@@ -55,23 +49,12 @@ export interface CoordinatorStats {
   p99Ms?: number;
 }
 
-/**
- * How long one generic-pool request lives before it is renewed (ms). Short,
- * so that a request whose caller left disappears soon.
- */
-export const REQUEST_TTL_MS = 250;
-
 /** A statement running on a coordinator, as the pipeline tracks it. */
 export interface RunningWork {
   /** Its connection, once it has one. */
   readonly conn: Hs2Connection | undefined;
   /** Stops it at once with `err`, without waiting for the answer its server owes. */
   abandon(err: ImpalaError): void;
-}
-
-interface Waiter {
-  resolve(conn: Hs2Connection): void;
-  reject(err: ImpalaError): void;
 }
 
 interface ConnectionInfo {
@@ -101,8 +84,7 @@ export class Coordinator implements Candidate {
   private readonly gate: ConnectGate;
   /** Statements (attempts) running here now; the pipeline adds and removes them. */
   private readonly active = new Set<RunningWork>();
-  private readonly waiters = new Set<Waiter>();
-  private requests = 0;
+  private readonly line: WaitingLine;
   private readonly info = new WeakMap<Hs2Connection, ConnectionInfo>();
   private readonly all = new Set<Hs2Connection>();
   /** Clock times of connects under way. */
@@ -112,12 +94,7 @@ export class Coordinator implements Candidate {
   private readonly window = new LatencyWindow();
   private closing = false;
   private idleWaiters: Array<() => void> = [];
-  // Silence detection (see noteSilence): when each unanswered call or connect
-  // was first seen, and the answers heard so far.
-  private readonly firstSeen = new WeakMap<object, number>();
-  private heardAt: number;
-  private readonly answersSeen = new WeakMap<Hs2Connection, number>();
-  private silentSince: number | undefined;
+  private readonly silence: Silence;
 
   constructor(
     address: { host: string; port: number; weight: number },
@@ -130,7 +107,7 @@ export class Coordinator implements Candidate {
     this.port = address.port;
     this.weight = address.weight;
     this.id = `${address.host}:${address.port}`;
-    this.heardAt = clock.now();
+    this.silence = new Silence(clock);
     this.connectOptions = resolveConnectOptions({ ...options.connection, host: address.host, port: address.port });
     this.ewma = new PeakEwma(clock);
     this.health = new HealthMachine(
@@ -146,7 +123,7 @@ export class Coordinator implements Candidate {
       {
         connect: () => this.connect(),
         failed: (err) => this.onConnectFailure(err),
-        wanted: () => this.waiters.size > 0 && !this.closing,
+        wanted: () => this.line.size > 0 && !this.closing,
       },
       options.ejectMaxMs,
     );
@@ -172,6 +149,11 @@ export class Coordinator implements Candidate {
     // Failures are reported by the gate, once each; generic-pool's own event
     // would count them again.
     this.pool.on('factoryCreateError', () => {});
+    this.line = new WaitingLine(
+      this.pool,
+      { coordinator: this.id, acquireTimeoutMs: options.acquireTimeoutMs, maxWaiting: options.maxWaitingPerCoordinator },
+      () => this.gate.wake(),
+    );
   }
 
   /** Statements running here now. */
@@ -185,7 +167,7 @@ export class Coordinator implements Candidate {
    * connections are all occupied by the same few statements.
    */
   get inFlight(): number {
-    return this.active.size + this.waiters.size;
+    return this.active.size + this.line.size;
   }
 
   /** Peak-EWMA latency for `p2c`. */
@@ -213,7 +195,7 @@ export class Coordinator implements Candidate {
    * nothing for the stall window. Cleared by its next answer.
    */
   get silent(): boolean {
-    return this.silentSince !== undefined;
+    return this.silence.silent;
   }
 
   /** Counts a running statement (the pipeline's attempt) until {@link untrack}. */
@@ -241,46 +223,7 @@ export class Coordinator implements Candidate {
     // rather than wait out the backoff.
     const refusal = this.gate.refusal;
     if (refusal) return Promise.reject(refusal);
-    if (this.waiters.size >= this.options.maxWaitingPerCoordinator) {
-      return Promise.reject(
-        new ImpalaError(`${this.waiters.size} callers already wait for a connection to ${this.id} (maxWaitingPerCoordinator)`, 'IMPALA_ACQUIRE_TIMEOUT', {
-          coordinator: this.id,
-          statementSent: false,
-        }),
-      );
-    }
-    return new Promise<Hs2Connection>((resolve, reject) => {
-      let detach = (): void => {};
-      const timer = setTimeout(() => {
-        leave();
-        reject(
-          new ImpalaError(`no connection to ${this.id} became free within ${this.options.acquireTimeoutMs} ms`, 'IMPALA_ACQUIRE_TIMEOUT', {
-            coordinator: this.id,
-            statementSent: false,
-          }),
-        );
-      }, this.options.acquireTimeoutMs);
-      timer.unref();
-      const leave = (): void => {
-        clearTimeout(timer);
-        detach();
-        this.waiters.delete(waiter);
-      };
-      const waiter: Waiter = {
-        resolve: (conn) => {
-          leave();
-          resolve(conn);
-        },
-        reject: (err) => {
-          leave();
-          reject(err);
-        },
-      };
-      this.waiters.add(waiter);
-      if (stop) detach = stop.onStop(() => waiter.reject(stop.reason!));
-      this.gate.wake();
-      this.pump();
-    });
+    return this.line.wait(stop);
   }
 
   /**
@@ -328,7 +271,7 @@ export class Coordinator implements Candidate {
 
   /** A request or probe here succeeded. */
   recordSuccess(): void {
-    this.heard();
+    this.silence.heard();
     this.health.success();
   }
 
@@ -338,38 +281,33 @@ export class Coordinator implements Candidate {
    * answering nothing at all; it then stays {@link silent} until it answers.
    */
   noteSilence(stallMs: number): boolean {
-    const now = this.clock.now();
-    let oldest = Infinity;
-    let answered = false;
+    const outstanding: object[] = [...this.connecting];
     for (const conn of this.all) {
-      const count = conn.answerCount;
-      if (count !== (this.answersSeen.get(conn) ?? 0)) {
-        this.answersSeen.set(conn, count);
-        answered = true;
-      }
       const call = conn.pendingCall;
-      if (call) oldest = Math.min(oldest, this.seen(call, now));
+      if (call) outstanding.push(call);
     }
-    for (const c of this.connecting) oldest = Math.min(oldest, this.seen(c, now));
-    if (answered) this.heard();
-    if (oldest === Infinity || this.silentSince !== undefined) return false;
-    if (now - Math.max(oldest, this.heardAt) < stallMs) return false;
-    this.silentSince = now;
-    return true;
+    return this.silence.look(outstanding, stallMs);
   }
 
   /** The watchdog itself was held up (a blocked event loop): nobody's silence can be judged over that gap. */
   forgiveSilence(): void {
-    if (this.silentSince === undefined) this.heardAt = this.clock.now();
+    this.silence.forgive();
   }
 
   /**
-   * Gives up on every statement here that waits for an answer: each fails
-   * at once with an RpcTimeoutError caused by `why` (counted toward health
-   * once, with `why`), so reads run again elsewhere and DML reports an
-   * unknown outcome, instead of waiting out `rpcTimeoutMs`.
+   * Gives up on every statement here that waits for an answer, and on every
+   * caller waiting for a connection: each fails at once with an
+   * RpcTimeoutError caused by `why` (counted toward health once, with
+   * `why`), so reads run again elsewhere, DML reports an unknown outcome, and
+   * waiting callers go elsewhere, instead of waiting out `rpcTimeoutMs` or
+   * `connectTimeoutMs`.
    */
   abandonUnanswered(why: ImpalaError): void {
+    // Callers waiting for a connection here would wait on connects it will not answer either.
+    if (this.line.size > 0) {
+      const err = new RpcTimeoutError(`gave up waiting for a connection to ${this.id}: ${why.message}`, { coordinator: this.id, cause: why, statementSent: false });
+      this.line.rejectAll(err);
+    }
     for (const work of [...this.active]) {
       const call = work.conn?.pendingCall;
       if (!call) continue;
@@ -404,7 +342,7 @@ export class Coordinator implements Candidate {
       inFlight: this.active.size,
       idle: this.pool.available,
       open: this.pool.size,
-      waiting: this.waiters.size,
+      waiting: this.line.size,
       statements: this.statementCount,
       errors: this.errorCount,
       ...(this.health.lastError ? { lastError: this.health.lastError } : {}),
@@ -424,20 +362,21 @@ export class Coordinator implements Candidate {
    */
   async end(): Promise<void> {
     this.closing = true;
-    this.rejectWaiters(new PoolClosedError());
+    const lineClosed = this.line.close(new PoolClosedError());
     if (this.pool.borrowed > 0 || this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await lineClosed;
     await this.shutDown();
   }
 
   /** Closes every connection now. */
   destroy(): void {
     this.closing = true;
-    this.rejectWaiters(new PoolClosedError('the pool was destroyed'));
+    const lineClosed = this.line.close(new PoolClosedError('the pool was destroyed'));
     this.gate.close();
     for (const conn of this.all) conn.destroy();
     this.all.clear();
     this.wakeIdleWaiters();
-    void this.shutDown();
+    void lineClosed.then(() => this.shutDown());
   }
 
   /** Never shows credentials: identity, state and counters only. */
@@ -450,32 +389,8 @@ export class Coordinator implements Candidate {
     return { id: this.id, weight: this.weight, state: this.health.state, inFlight: this.inFlight, latencyMs: this.latencyMs };
   }
 
-  /** Keeps one generic-pool request per waiting caller. */
-  private pump(): void {
-    while (this.requests < this.waiters.size && !this.closing) {
-      this.requests += 1;
-      this.pool.acquire().then(
-        (conn) => {
-          this.requests -= 1;
-          const first = this.waiters.values().next();
-          if (first.done) void this.pool.release(conn).catch(() => {});
-          else first.value.resolve(conn);
-          this.pump();
-        },
-        (err: unknown) => {
-          this.requests -= 1;
-          // A request's TTL ran out (normal while connections are busy): renew it.
-          if ((err as Error)?.name === 'TimeoutError') this.pump();
-          else this.rejectWaiters(new PoolClosedError());
-          if (this.requests === 0) this.wakeIdleWaiters();
-        },
-      );
-    }
-  }
-
+  /** Once no generic-pool request is out (generic-pool's drain waits for them all). */
   private async shutDown(): Promise<void> {
-    // Requests still out expire within their TTL; only then will generic-pool drain.
-    while (this.requests > 0) await new Promise((r) => setTimeout(r, REQUEST_TTL_MS / 5).unref());
     this.gate.close();
     await this.pool.drain().catch(() => {});
     await this.pool.clear().catch(() => {});
@@ -494,7 +409,7 @@ export class Coordinator implements Candidate {
       conn.destroy();
       throw new PoolClosedError();
     }
-    this.heard();
+    this.silence.heard();
     this.all.add(conn);
     const lifetime = this.options.maxLifetimeMs;
     const now = this.clock.now();
@@ -502,6 +417,7 @@ export class Coordinator implements Candidate {
     const expiresAt = lifetime === 0 ? Infinity : now + lifetime * (0.9 + 0.2 * this.random());
     this.info.set(conn, { expiresAt, idleSince: now });
     conn.onClosed(() => this.all.delete(conn));
+    conn.onAnswer(() => this.silence.heard());
     return conn;
   }
 
@@ -514,7 +430,7 @@ export class Coordinator implements Candidate {
     err.coordinator ??= this.id;
     this.recordFailure(err);
     // Everyone waiting here fails over now rather than wait out the backoff.
-    this.rejectWaiters(err);
+    this.line.rejectAll(err);
   }
 
   private async validate(conn: Hs2Connection): Promise<boolean> {
@@ -534,24 +450,6 @@ export class Coordinator implements Candidate {
       conn.destroy();
       return false;
     }
-  }
-
-  private seen(key: object, now: number): number {
-    let t = this.firstSeen.get(key);
-    if (t === undefined) {
-      t = now;
-      this.firstSeen.set(key, t);
-    }
-    return t;
-  }
-
-  private heard(): void {
-    this.heardAt = this.clock.now();
-    this.silentSince = undefined;
-  }
-
-  private rejectWaiters(err: ImpalaError): void {
-    for (const w of [...this.waiters]) w.reject(err);
   }
 
   private wakeIdleWaiters(): void {

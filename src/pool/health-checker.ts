@@ -59,7 +59,7 @@ export class HealthChecker {
    */
   watchSilence(): void {
     const stallMs = this.options.healthCheckTimeoutMs;
-    const every = Math.max(20, Math.min(100, stallMs / 10));
+    const every = Math.max(10, Math.min(50, stallMs / 10));
     this.lastWatch = this.options.clock.now();
     this.silenceTimer = setInterval(() => {
       const now = this.options.clock.now();

@@ -156,6 +156,8 @@ class Attempt {
   leased = false;
   /** Whether it counts as running on its coordinator and as busy on its lease. */
   running = false;
+  /** Whether it got a connection and ran its work (so it may have sent the statement). */
+  began = false;
   /** This attempt's stop: the call's, plus the pool giving up on a silent coordinator. */
   readonly stop: StopCondition;
 
@@ -225,6 +227,7 @@ class Attempts {
     a.coordinator.track(a);
     if (lease) lease.busy += 1;
     a.running = true;
+    a.began = true;
     return a.conn;
   }
 
@@ -261,7 +264,8 @@ class Attempts {
     }
     const err = toImpalaError(raw, coordinator.id);
     this.finishConnection(a, err);
-    if (err.statementSent !== false) this.sent = true;
+    // An attempt that never got its connection sent nothing, whatever stopped it.
+    if (a.began && err.statementSent !== false) this.sent = true;
     const statement = this.call.statement;
     if (statement) {
       const ms = this.ctx.clock.now() - a.started;
