@@ -343,6 +343,11 @@ export class Hs2Connection {
   }
 
   /** Never shows credentials. */
+  toJSON(): Record<string, unknown> {
+    return { coordinator: this.coordinator, open: this.open, activeOperations: this.operations.size };
+  }
+
+  /** Never shows credentials. */
   [inspect.custom](): string {
     return `Hs2Connection { coordinator: '${this.coordinator}', open: ${this.open}, activeOperations: ${this.operations.size} }`;
   }
@@ -382,8 +387,9 @@ export class Hs2Connection {
 
   private begin(sql: string, stop: StopCondition): Operation {
     if (!this.open) {
+      // The reason already names the coordinator: it is the message.
       throw this.closedReason
-        ? new ClientClosedError(`connection to ${this.coordinator} is closed: ${this.closedReason.message}`, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
+        ? new ClientClosedError(this.closedReason.message, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
         : new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator, statementSent: false });
     }
     const op = new Operation(this.ctx, sql, stop);

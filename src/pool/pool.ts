@@ -16,7 +16,8 @@ import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
 import { channels, publish, type PoolEventMap } from './events.js';
 import { HealthChecker } from './health-checker.js';
-import { parseAddress, resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
+import { parseAddress } from './address.js';
+import { resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
 import type { PoolContext } from './pipeline.js';
 import { PoolConnection } from './pool-connection.js';
 import { RetryBudget } from './retry-budget.js';
@@ -30,6 +31,10 @@ export type { PoolStatementOptions } from './statement-runner.js';
 export interface SessionOptions {
   /** Keeps sessions with the same key on one coordinator (the pool's `balance source`). */
   affinityKey?: string;
+  /** Gives up waiting for the session's connection when it fires (AbortError). */
+  signal?: AbortSignal;
+  /** Longest wait for the session's connection, in ms (QueryTimeoutError). Default: `acquireTimeoutMs` per coordinator. */
+  timeoutMs?: number;
 }
 
 /** What {@link ImpalaPool.stats} returns. */
@@ -133,9 +138,9 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   async connect(options?: SessionOptions): Promise<PoolConnection> {
     if (this.closed) throw new PoolClosedError();
     if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('session options must be an object');
-    const affinityKey = options?.affinityKey;
+    const { affinityKey, ...wait } = options ?? {};
     if (affinityKey !== undefined && typeof affinityKey !== 'string') throw new TypeError('option affinityKey must be a string');
-    const binding = await this.runner.open(affinityKey);
+    const binding = await this.runner.open(affinityKey, wait);
     const lease = new PoolConnection(this.runner, binding, affinityKey, (l) => this.leases.delete(l));
     this.leases.add(lease);
     return lease;
@@ -203,6 +208,11 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   /** `await using pool = createPool(…)` ends it at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.end();
+  }
+
+  /** Never shows credentials: what {@link stats} shows. */
+  toJSON(): PoolStats {
+    return this.stats();
   }
 
   /** Never shows credentials. */

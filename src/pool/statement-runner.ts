@@ -73,7 +73,7 @@ export class StatementRunner {
   }
 
   /** Opens a lease's session on the coordinator routing picks (redispatching failed connects). */
-  async open(affinityKey: string | undefined, options: Pick<StatementOptions, 'signal' | 'timeoutMs'> = {}): Promise<LeaseBinding> {
+  async open(affinityKey: string | undefined, options: Pick<StatementOptions, 'signal' | 'timeoutMs'>): Promise<LeaseBinding> {
     if (this.ctx.isClosed()) throw new PoolClosedError();
     const so = resolveStatementOptions(options);
     const stop = new StopCondition(so.signal, so.timeoutMs, 'connect', this.ctx.clock);

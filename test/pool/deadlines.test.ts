@@ -43,6 +43,20 @@ describe('deadlines cover waiting for a connection', () => {
       code: 'IMPALA_QUERY_TIMEOUT',
       deadlineMs: 200,
     },
+    {
+      name: 'pool.connect({ timeoutMs: 200 })',
+      call: (pool: ImpalaPool) => pool.connect({ timeoutMs: 200 }).then((lease) => lease.release()),
+      error: QueryTimeoutError,
+      code: 'IMPALA_QUERY_TIMEOUT',
+      deadlineMs: 200,
+    },
+    {
+      name: 'pool.session(fn, { signal }) aborted at 100 ms',
+      call: (pool: ImpalaPool) => pool.session(async () => 'never runs', { signal: AbortSignal.timeout(100) }),
+      error: AbortError,
+      code: 'IMPALA_ABORTED',
+      deadlineMs: 100,
+    },
   ])('$name: a typed error, not sent, and the waiter is gone from the queue', async ({ call, error, code, deadlineMs }) => {
     const { rig, busy } = await busyPool();
     const started = performance.now();

@@ -1,0 +1,50 @@
+/**
+ * A coordinator's address as the pool's options and URLs take it. Error
+ * messages name the option but never repeat the text, which may be a pasted
+ * URL with its credentials.
+ *
+ * @module
+ */
+import net from 'node:net';
+import { describe, intOption, rejectUnknown } from '../util/validate.js';
+import type { CoordinatorAddress } from './options.js';
+
+// Host names as DNS and /etc/hosts spell them (plus '_', which some internal
+// zones use). Anything else is refused rather than echoed, because a
+// mistyped address may be a pasted URL's credentials.
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,252}$/;
+
+/** Whether `host` is a host name or an IP address. */
+export function isHostName(host: string): boolean {
+  return HOST_NAME.test(host) || net.isIP(host) !== 0;
+}
+
+/**
+ * Parses `'host'`, `'host:port'`, `'[::1]:port'` or an address object. Error
+ * messages name the option but never repeat the string, which may be a
+ * pasted URL with its credentials.
+ *
+ * @param defaultPort - port of a host given without one
+ * @param name - the option's name in error messages, e.g. `hosts[2]`
+ * @throws TypeError naming `name`
+ */
+export function parseAddress(value: unknown, defaultPort: number, name: string): { host: string; port: number; weight: number } {
+  if (typeof value === 'string') {
+    const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(value.trim());
+    const host = m?.[1] ?? m?.[2];
+    if (!m || host === undefined || !(m[1] === undefined ? isHostName(host) : net.isIPv6(host))) {
+      throw new TypeError(`option ${name} must be 'host', 'host:port' or '[IPv6 address]:port' with a host name or IP address`);
+    }
+    const port = m[3] === undefined ? defaultPort : Number(m[3]);
+    if (!(port >= 1 && port <= 65535)) throw new TypeError(`option ${name} has an invalid port (must be 1 to 65535)`);
+    return { host, port, weight: 1 };
+  }
+  if (value === null || typeof value !== 'object') throw new TypeError(`option ${name} must be a string or { host, port, weight }, got ${describe(value)}`);
+  const v = value as CoordinatorAddress;
+  rejectUnknown(name, v, ['host', 'port', 'weight']);
+  if (v.host === undefined) throw new TypeError(`option ${name}.host is required`);
+  if (typeof v.host !== 'string' || !isHostName(v.host)) throw new TypeError(`option ${name}.host must be a host name or IP address`);
+  const weight = v.weight ?? 1;
+  if (typeof weight !== 'number' || !(weight > 0 && weight <= 1000)) throw new TypeError(`option ${name}.weight must be a number above 0 and at most 1000, got ${describe(weight)}`);
+  return { host: v.host, port: intOption(`${name}.port`, v.port, defaultPort, 1, 65535), weight };
+}
