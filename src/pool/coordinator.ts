@@ -341,7 +341,8 @@ export class Coordinator implements Candidate {
       weight: this.weight,
       inFlight: this.active.size,
       idle: this.pool.available,
-      open: this.pool.size,
+      // generic-pool's size also counts connects still under way or waiting out a backoff.
+      open: this.all.size,
       waiting: this.line.size,
       statements: this.statementCount,
       errors: this.errorCount,

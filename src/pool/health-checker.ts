@@ -107,15 +107,35 @@ export class HealthChecker {
     this.dropProbe(c);
   }
 
-  /** Stops the timers and closes every probe connection. */
+  /** Stops the active checks and keepalives and closes every probe connection (each within `healthCheckTimeoutMs`). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
-    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.stopChecks();
     const conns = [...this.probes.values()];
     this.probes.clear();
     await Promise.all(conns.map((c) => c.close(this.options.healthCheckTimeoutMs)));
+  }
+
+  /** Stops the checks and drops every probe connection at once (the pool's destroy). */
+  destroy(): void {
+    this.stopChecks();
+    this.stopWatching();
+    for (const conn of this.probes.values()) conn.destroy();
+    this.probes.clear();
+  }
+
+  /**
+   * Stops the silence watchdog. Separate from {@link stop}: while a pool ends
+   * gracefully, what waits on a hung coordinator must still be given up.
+   */
+  stopWatching(): void {
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
+  }
+
+  private stopChecks(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
   }
 
   private async probeConnection(c: Coordinator): Promise<Hs2Connection> {

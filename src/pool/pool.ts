@@ -192,8 +192,10 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   end(): Promise<void> {
     this.ending ??= (async () => {
       this.closed = true;
-      await this.checker.stop();
-      await Promise.all(this.coordinatorList.map((c) => c.end()));
+      // Probe connections and pooled ones close side by side, so a hung
+      // coordinator costs one close timeout, not two.
+      await Promise.all([this.checker.stop(), ...this.coordinatorList.map((c) => c.end())]);
+      this.checker.stopWatching();
     })();
     return this.ending;
   }
@@ -201,7 +203,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   /** Immediate: drops every socket; pending calls fail. */
   destroy(): void {
     this.closed = true;
-    void this.checker.stop();
+    this.checker.destroy();
     for (const c of this.coordinatorList) c.destroy();
   }
 
