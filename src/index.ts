@@ -28,7 +28,7 @@ export type { ConnectOptions, AuthOptions, NoSaslAuth, PlainAuth, TlsOptions } f
 export { DEFAULT_HS2_PORT } from './hs2/options.js';
 export type { StatementOptions } from './hs2/statement-options.js';
 export type { SessionState } from './hs2/session-state.js';
-export type { BindValue } from './sql/bind.js';
+export type { BindParams, BindScalar, BindValue } from './sql/bind.js';
 export { bindParameters, literal, quoteString } from './sql/bind.js';
 export {
   ImpalaError,
@@ -46,6 +46,7 @@ export {
   OutcomeUnknownError,
   NoHealthyCoordinatorError,
   PoolClosedError,
+  AlreadyReleasedError,
   isConnectionFatal,
 } from './errors.js';
 export type { ImpalaErrorCode, ImpalaErrorDetails, ServerErrorDetails, AttemptFailure } from './errors.js';

@@ -198,6 +198,7 @@ export class ServerConnection {
   private process(msg: Buffer): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const output = new BinaryProtocol(outputTransport(resolve));
+      output.writeDouble = writeExactDouble(output);
       try {
         this.processor!.process(inputProtocol(msg), output);
       } catch (err) {
@@ -205,4 +206,19 @@ export class ServerConnection {
       }
     });
   }
+}
+
+/**
+ * The thrift runtime's writeDouble tests `v < 0` for the sign bit, so -0 goes
+ * out as 0. impalad's C++ Thrift writes the IEEE bits, and Impala keeps -0
+ * through evaluation (NumericLiteral.isImpalaDouble leaves it unfolded), so a
+ * DOUBLE -0 must reach clients as -0.
+ */
+function writeExactDouble(protocol: InstanceType<typeof BinaryProtocol>): (v: number) => void {
+  const trans = (protocol as unknown as { trans: { write(b: Buffer): void } }).trans;
+  return (v) => {
+    const b = Buffer.allocUnsafe(8);
+    b.writeDoubleBE(v);
+    trans.write(b);
+  };
 }

@@ -26,6 +26,7 @@ export interface Token {
 const TWO_CHAR_OPS = new Set(['<=', '>=', '<>', '!=', '||', '&&', '::', '==']);
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', '0': '\0', Z: '\x1a' };
+const OCTAL_ESCAPE = /^[01][0-7]{2}$/;
 
 /**
  * Splits a statement into tokens.
@@ -56,7 +57,13 @@ export function tokenize(sql: string): Token[] {
       for (;;) {
         if (i >= sql.length) throw parseError(sql, start, 'Unmatched string literal');
         const c = sql[i]!;
-        if (c === '\\' && i + 1 < sql.length) {
+        const octal = c === '\\' ? OCTAL_ESCAPE.exec(sql.slice(i + 1, i + 4)) : null;
+        if (octal) {
+          // Impala unescapes literals with Hive's unescapeSQLString (StringLiteral.getUnescapedValue),
+          // which reads `\` + [01][0-7][0-7] as one octal escape: `\000` is NUL, `\012` a newline.
+          value += String.fromCharCode(parseInt(octal[0], 8));
+          i += 4;
+        } else if (c === '\\' && i + 1 < sql.length) {
           const e = sql[i + 1]!;
           // Impala keeps the backslash of \% and \_ so LIKE patterns still see it.
           value += ESCAPES[e] ?? (e === '%' || e === '_' ? `\\${e}` : e);
@@ -117,12 +124,21 @@ export function isName(t: Token | undefined): boolean {
   return t !== undefined && (t.type === 'ident' || t.type === 'qident');
 }
 
-/** A DuckDB string literal for `value` (NUL bytes, which DuckDB literals cannot hold, via chr(0)). */
+/**
+ * A DuckDB string literal for `value`. DuckDB literals cannot hold NUL: a few
+ * NULs are spliced in with chr(0); more make the value its UTF-8 bytes in hex,
+ * decoded in one flat call, since a `'a' || chr(0) || 'b'` chain passes
+ * DuckDB's expression depth limit (1000) at a few hundred NULs.
+ */
 export function duckString(value: string): string {
   const quoted = (s: string): string => `'${s.replace(/'/g, "''")}'`;
   if (!value.includes('\0')) return quoted(value);
-  return `(${value.split('\0').map(quoted).join(' || chr(0) || ')})`;
+  const parts = value.split('\0');
+  if (parts.length <= MAX_CHR0_SPLICES) return `(${parts.map(quoted).join(' || chr(0) || ')})`;
+  return `decode(from_hex('${Buffer.from(value, 'utf8').toString('hex')}'))`;
 }
+
+const MAX_CHR0_SPLICES = 16;
 
 /** A DuckDB quoted identifier. */
 export function duckIdent(name: string): string {
