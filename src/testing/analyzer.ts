@@ -115,7 +115,24 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
   if (!single) prepared.destroySync();
   // Whether each effect's target existed before, for CREATE … IF NOT EXISTS.
   const existed = await Promise.all(plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)));
+  // DuckDB work on `conn` runs on a worker thread: closing the connection
+  // while a run or a chunk fetch is under way frees what that thread still
+  // uses (a crash, not an error). So release waits for the work in flight;
+  // interrupt, which is made for that, does not.
   let released = false;
+  let inFlight = 0;
+  const closeWhenIdle = (): void => {
+    if (released && inFlight === 0) catalog.release(conn);
+  };
+  const track = async <T>(work: Promise<T>): Promise<T> => {
+    inFlight += 1;
+    try {
+      return await work;
+    } finally {
+      inFlight -= 1;
+      closeWhenIdle();
+    }
+  };
   const errCtx = { sql, database: session.database, dml: plan.kind === 'dml' };
   const resultIndex = plan.resultIndex ?? plan.statements.length - 1;
   return {
@@ -128,15 +145,15 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
       try {
         let changed = 0;
         if (single) {
-          if (plan.hasResultSet) return { rows: new DuckDBRowSource(await prepared.stream()) };
-          changed = (await prepared.run()).rowsChanged;
+          if (plan.hasResultSet) return { rows: new DuckDBRowSource(await track(prepared.stream()), track) };
+          changed = (await track(prepared.run())).rowsChanged;
         } else {
-          await conn.run('BEGIN TRANSACTION');
+          await track(conn.run('BEGIN TRANSACTION'));
           for (const [i, stmt] of plan.statements.entries()) {
-            const r = await conn.run(stmt);
+            const r = await track(conn.run(stmt));
             if (i === resultIndex) changed = r.rowsChanged;
           }
-          await conn.run('COMMIT');
+          await track(conn.run('COMMIT'));
         }
         plan.effects.forEach((e, i) => catalog.notes.apply(e, existed[i]!));
         if (ctx.publish && plan.kind !== 'query') {
@@ -145,7 +162,7 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
         }
         return plan.reportsRows ? { rowsModified: changed } : {};
       } catch (err) {
-        if (!single) await conn.run('ROLLBACK').catch(() => undefined);
+        if (!single && !released) await track(conn.run('ROLLBACK')).catch(() => undefined);
         throw fromDuckDBError(err, errCtx);
       }
     },
@@ -153,7 +170,7 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
     release(): void {
       if (released) return;
       released = true;
-      catalog.release(conn);
+      closeWhenIdle();
     },
   };
 }

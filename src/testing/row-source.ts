@@ -25,13 +25,19 @@ export class DuckDBRowSource implements RowSource {
   private offset = 0;
   private done = false;
 
-  /** @param result - a streaming result (DuckDBConnection.stream or a prepared statement's stream()) */
-  constructor(private result: DuckDBResult | undefined) {}
+  /**
+   * @param result - a streaming result (DuckDBConnection.stream or a prepared statement's stream())
+   * @param track - wraps each chunk fetch, so that the connection is not closed under it
+   */
+  constructor(
+    private result: DuckDBResult | undefined,
+    private readonly track: <T>(work: Promise<T>) => Promise<T> = (work) => work,
+  ) {}
 
   async fill(builder: RowSetBuilder, maxRows: number, maxBytes: number): Promise<boolean> {
     while (!this.done && builder.rows < maxRows && (builder.rows === 0 || builder.bytes < maxBytes)) {
       if (!this.chunk || this.offset >= this.chunk.rowCount) {
-        const next = this.result ? await this.result.fetchChunk() : null;
+        const next = this.result ? await this.track(this.result.fetchChunk()) : null;
         if (!next || next.rowCount === 0) {
           this.close();
           break;
