@@ -42,6 +42,8 @@ export class ConnectGate {
   private wakeParked: (() => void) | undefined;
   private closed = false;
   private lastFailure: ImpalaError | undefined;
+  /** Outages seen so far: a direct connect reports its failure only if none began since it started. */
+  private outages = 0;
 
   /**
    * @param hooks - the coordinator's side
@@ -79,12 +81,18 @@ export class ConnectGate {
         return conn;
       }
     }
+    const outage = this.outages;
     try {
       return await this.hooks.connect();
     } catch (raw) {
       const err = asImpalaError(raw);
-      this.report(err);
-      if (!this.closed) this.startLoop();
+      // Connects that were already under way when the first of them failed
+      // fail for the same outage: that is one failure, not one per caller.
+      if (outage === this.outages && !this.closed) {
+        this.outages += 1;
+        this.report(err);
+        this.startLoop();
+      }
       throw err;
     }
   }

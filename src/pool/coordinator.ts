@@ -303,6 +303,9 @@ export class Coordinator implements Candidate {
    * `connectTimeoutMs`.
    */
   abandonUnanswered(why: ImpalaError): void {
+    // `why` stands for a failure already counted (the silence, or what took
+    // this coordinator out); the errors made from it below must not count again.
+    this.counted.add(why);
     // Callers waiting for a connection here would wait on connects it will not answer either.
     if (this.line.size > 0) {
       const err = new RpcTimeoutError(`gave up waiting for a connection to ${this.id}: ${why.message}`, { coordinator: this.id, cause: why, statementSent: false });
@@ -429,9 +432,10 @@ export class Coordinator implements Candidate {
         ? raw
         : new ConnectError(`connect to ${this.id} failed: ${raw.message}`, { coordinator: this.id, cause: raw });
     err.coordinator ??= this.id;
-    this.recordFailure(err);
-    // Everyone waiting here fails over now rather than wait out the backoff.
+    // Everyone waiting here fails over now, with the real cause, rather than
+    // wait out the backoff (or hear of the ejection this failure may cause).
     this.line.rejectAll(err);
+    this.recordFailure(err);
   }
 
   private async validate(conn: Hs2Connection): Promise<boolean> {

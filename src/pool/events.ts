@@ -75,8 +75,10 @@ export interface StatementDiagnostic {
   durationMs: number;
   /** 1 for the first attempt. */
   attempt: number;
-  /** Whether it succeeded. */
+  /** Whether it succeeded (a stream the caller left early counts as a success). */
   ok: boolean;
+  /** Set when the caller stopped reading a stream before its end (the statement was cancelled). */
+  abandoned?: true;
   /** Impala query id, when known. */
   queryId?: string;
   /** The error's code, when it failed. */

@@ -244,10 +244,15 @@ class Attempts {
     if (statement) publish(channels.statement, () => ({ coordinator: coordinator.id, verb: statement.verb, durationMs: ms, attempt: a.number, ok: true }));
   }
 
-  /** The caller left before the end (a stream it broke out of): no verdict. */
+  /** The caller left before the end (a stream it broke out of): no verdict on the coordinator. */
   abandoned(a: Attempt): void {
     this.stopRunning(a);
     this.finishConnection(a, undefined);
+    const statement = this.call.statement;
+    if (statement) {
+      const ms = this.ctx.clock.now() - a.started;
+      publish(channels.statement, () => ({ coordinator: a.coordinator.id, verb: statement.verb, durationMs: ms, attempt: a.number, ok: true, abandoned: true }));
+    }
   }
 
   /**
