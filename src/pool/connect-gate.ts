@@ -130,7 +130,11 @@ export class ConnectGate {
           return await this.hooks.connect();
         } catch (raw) {
           const err = asImpalaError(raw);
-          if (stop.signal.aborted) throw new RetryStop(err);
+          if (stop.signal.aborted) {
+            // A reset does not undo this try's failure (a close does: nobody is left to tell).
+            if (isGateReset(stop.signal.reason)) this.report(err);
+            throw new RetryStop(err);
+          }
           throw err;
         }
       },

@@ -285,6 +285,9 @@ class Attempts {
       this.last = err;
       return this.exhausted();
     }
+    // The call's deadline passed meanwhile: no retry would run.
+    const stopped = this.call.stop.reason;
+    if (stopped) return this.stopped(stopped);
     if (decision.budgeted && !this.ctx.budget.tryWithdraw()) return err;
     // The coordinator is fine; only its session was gone: it may take the retry.
     if (decision.reason === 'session-gone') this.tried.delete(coordinator.id);
@@ -319,10 +322,19 @@ class Attempts {
       try {
         const so = resolveStatementOptions(undefined);
         for (const stmt of replayStatements(lease.state)) await conn.runExecute(stmt, so, a.stop);
-      } catch (err) {
-        a.coordinator.release(conn, err);
+      } catch (raw) {
+        a.coordinator.release(conn, raw);
         a.conn = undefined;
-        throw err;
+        const err = toImpalaError(raw, a.coordinator.id);
+        // The caller's statement was not sent: only the replay was. A server
+        // that refused the replay gave a definite answer; anything else is a
+        // connection problem the statement may be retried past.
+        if (err.code === 'IMPALA_SERVER' || err.statementSent === false) throw err;
+        throw new ImpalaError(`could not bring the session to its state on ${a.coordinator.id}: ${err.message}`, err.code, {
+          coordinator: a.coordinator.id,
+          cause: err,
+          statementSent: false,
+        });
       }
     }
     const previous = lease.conn;

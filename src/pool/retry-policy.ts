@@ -27,6 +27,8 @@ export interface AttemptFacts {
 
 /** Decides whether and how a failed attempt is retried. */
 export function decideRetry({ error, statement, rowsDelivered }: AttemptFacts): RetryDecision {
+  // Rows already reached the caller: running it again would hand them over twice.
+  if (rowsDelivered > 0) return { action: 'fail', error };
   const kind = serverErrorKind(error);
   // The server said no before running it: safe for any statement.
   if (kind === 'shutting-down' || kind === 'admission' || kind === 'session-gone') {
@@ -35,7 +37,6 @@ export function decideRetry({ error, statement, rowsDelivered }: AttemptFacts): 
   if (error.code === 'IMPALA_SERVER') return { action: 'fail', error };
   if (error.code === 'IMPALA_ABORTED' || error.code === 'IMPALA_QUERY_TIMEOUT') return { action: 'fail', error };
   if (error.statementSent === false) return { action: 'redispatch', budgeted: false, reason: 'not sent' };
-  if (rowsDelivered > 0) return { action: 'fail', error };
   if (statement.idempotent && statement.kind !== 'dml' && statement.kind !== 'ddl') {
     return { action: 'redispatch', budgeted: true, reason: `idempotent ${statement.kind} failed after send` };
   }
