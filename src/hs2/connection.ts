@@ -187,8 +187,12 @@ export class Hs2Connection {
     return this.channel.lastAnswerAt;
   }
 
-  /** Registers a callback for every answer the server gives on this connection (the pool's hang detection listens). */
-  onAnswer(listener: () => void): void {
+  /**
+   * Registers a callback for every answer the server gives on this
+   * connection: the HS2 method and how long the answer took, in ms (the
+   * pool's hang detection and latency signal listen).
+   */
+  onAnswer(listener: (method: string, ms: number) => void): void {
     this.channel.onAnswer(listener);
   }
 

@@ -81,7 +81,7 @@ export class RpcChannel {
    * the first answer). The pool reads it for idle checks and hang detection.
    */
   lastAnswerAt = 0;
-  private readonly answerListeners: Array<() => void> = [];
+  private readonly answerListeners: Array<(method: RpcMethod, ms: number) => void> = [];
 
   constructor(
     private readonly socket: net.Socket,
@@ -119,8 +119,8 @@ export class RpcChannel {
     return this.inFlight?.view;
   }
 
-  /** Registers a callback for every answer the server gives. */
-  onAnswer(listener: () => void): void {
+  /** Registers a callback for every answer the server gives: which call, and how long it took (ms). */
+  onAnswer(listener: (method: RpcMethod, ms: number) => void): void {
     this.answerListeners.push(listener);
   }
 
@@ -195,12 +195,15 @@ export class RpcChannel {
   }
 
   private settle(seqid: number): void {
-    if (this.inFlight?.seqid === seqid) {
-      clearTimeout(this.inFlight.timer);
+    const call = this.inFlight?.seqid === seqid ? this.inFlight : undefined;
+    if (call) {
+      clearTimeout(call.timer);
       this.inFlight = undefined;
     }
     this.lastAnswerAt = performance.now();
-    for (const listener of this.answerListeners) listener();
+    if (!call) return;
+    const ms = this.lastAnswerAt - call.sentAt;
+    for (const listener of this.answerListeners) listener(call.method, ms);
   }
 
   /** The generated client rejects with a TApplicationException or a string. */

@@ -15,7 +15,7 @@ import { resolveConnectOptions, type ResolvedConnectOptions } from '../hs2/optio
 import type { Clock, RandomSource } from '../util/clock.js';
 import { ConnectGate, isGateReset } from './connect-gate.js';
 import { HealthMachine, type HealthState, type HealthTransition } from './health-state.js';
-import { LatencyWindow, PeakEwma } from './latency.js';
+import { AnswerLatency, LatencyWindow, PACE_CALLS } from './latency.js';
 import { Silence } from './silence.js';
 import { REQUEST_TTL_MS, WaitingLine } from './waiting-line.js';
 import type { ResolvedPoolOptions } from './options.js';
@@ -47,6 +47,8 @@ export interface CoordinatorStats {
   p50Ms?: number;
   /** 99th percentile statement latency in ms over recent statements. */
   p99Ms?: number;
+  /** How fast it answers calls that do not wait for a statement's work, in ms (the balancing signal; absent until known). */
+  answerMs?: number;
 }
 
 /** A statement running on a coordinator, as the pipeline tracks it. */
@@ -90,7 +92,7 @@ export class Coordinator implements Candidate {
   /** Clock times of connects under way. */
   private readonly connecting = new Set<object>();
   private readonly counted = new WeakSet<object>();
-  private readonly ewma: PeakEwma;
+  private readonly pace: AnswerLatency;
   private readonly window = new LatencyWindow();
   private closing = false;
   private idleWaiters: Array<() => void> = [];
@@ -109,7 +111,7 @@ export class Coordinator implements Candidate {
     this.id = `${address.host}:${address.port}`;
     this.silence = new Silence(clock);
     this.connectOptions = resolveConnectOptions({ ...options.connection, host: address.host, port: address.port });
-    this.ewma = new PeakEwma(clock);
+    this.pace = new AnswerLatency(clock);
     this.health = new HealthMachine(
       { rise: options.rise, fall: options.fall, ejectBaseMs: options.ejectBaseMs, ejectMaxMs: options.ejectMaxMs },
       clock,
@@ -170,9 +172,9 @@ export class Coordinator implements Candidate {
     return this.active.size + this.line.size;
   }
 
-  /** Peak-EWMA latency for `p2c`. */
+  /** How fast it answers RPCs that do not wait for a statement's work, in ms (the balancing signal). */
   get latencyMs(): number {
-    return this.ewma.estimate;
+    return this.pace.estimate;
   }
 
   /** Statements run here. */
@@ -247,11 +249,15 @@ export class Coordinator implements Candidate {
     if (this.pool.borrowed === 0 && this.active.size === 0) this.wakeIdleWaiters();
   }
 
-  /** Records a finished statement's latency. */
+  /** Records a finished statement's latency (for stats). */
   recordStatement(ms: number): void {
     this.statementCount += 1;
-    this.ewma.observe(ms);
     this.window.observe(ms);
+  }
+
+  /** Records how long one RPC took to be answered; only pace calls feed the balancing signal. */
+  recordAnswer(method: string, ms: number): void {
+    if (PACE_CALLS.has(method)) this.pace.observe(ms);
   }
 
   /**
@@ -352,6 +358,7 @@ export class Coordinator implements Candidate {
       ...(this.health.lastError ? { lastError: this.health.lastError } : {}),
       ...(p50 === undefined ? {} : { p50Ms: round(p50) }),
       ...(p99 === undefined ? {} : { p99Ms: round(p99) }),
+      ...(this.pace.estimate > 0 ? { answerMs: round(this.pace.estimate) } : {}),
     };
   }
 
@@ -421,7 +428,10 @@ export class Coordinator implements Candidate {
     const expiresAt = lifetime === 0 ? Infinity : now + lifetime * (0.9 + 0.2 * this.random());
     this.info.set(conn, { expiresAt, idleSince: now });
     conn.onClosed(() => this.all.delete(conn));
-    conn.onAnswer(() => this.silence.heard());
+    conn.onAnswer((method, ms) => {
+      this.silence.heard();
+      this.recordAnswer(method, ms);
+    });
     return conn;
   }
 

@@ -92,8 +92,12 @@ export class HealthChecker {
     this.running.add(c);
     try {
       const conn = await this.probeConnection(c);
-      await conn.ping(this.options.healthCheckTimeoutMs);
-      if (!this.stopped) c.recordSuccess();
+      const pong = await conn.ping(this.options.healthCheckTimeoutMs);
+      if (!this.stopped) {
+        // A coordinator the balancer avoids gets no traffic: its pings keep its pace known.
+        c.recordAnswer('PingImpalaHS2Service', pong.latencyMs);
+        c.recordSuccess();
+      }
     } catch (err) {
       this.dropProbe(c);
       if (!this.stopped) c.recordFailure(err);

@@ -1,40 +1,63 @@
 /**
- * Latency tracking per coordinator: a peak-EWMA estimate for the `p2c`
- * strategy, and a fixed-size reservoir of recent samples for p50/p99 in stats.
+ * Latency tracking per coordinator: how fast it answers RPCs (the balancing
+ * signal, {@link AnswerLatency}), and a fixed-size reservoir of recent
+ * statement latencies for p50/p99 in stats.
  *
  * @module
  */
 import type { Clock } from '../util/clock.js';
 
 /**
- * Peak-EWMA: a new sample above the estimate replaces it at once (react to
- * trouble fast); samples below pull it down with time constant `decayMs`
- * (recover gradually).
+ * HS2 calls whose answer time is the coordinator's own pace, not the
+ * statement's work: ExecuteStatement includes planning and admission, and
+ * FetchResults waits for rows, so a fast coordinator running an expensive
+ * query must not look like a slow one answering cheap calls.
  */
-export class PeakEwma {
-  private value = 0;
-  private stamp: number;
+export const PACE_CALLS: ReadonlySet<string> = new Set([
+  'OpenSession',
+  'CloseSession',
+  'GetOperationStatus',
+  'GetResultSetMetadata',
+  'CloseImpalaOperation',
+  'CloseOperation',
+  'CancelOperation',
+  'PingImpalaHS2Service',
+  'GetInfo',
+  'GetLog',
+]);
 
+/**
+ * How fast a coordinator answers its pace calls ({@link PACE_CALLS}): an
+ * exponentially weighted mean whose memory is measured in time (`decayMs`),
+ * not in samples, so a coordinator that gets little traffic — a slow one the
+ * balancer avoids — still moves to its health checks' pings at the same pace,
+ * and one that recovers gets its share back within a few check intervals.
+ */
+export class AnswerLatency {
+  private value = 0;
+  private stamp: number | undefined;
+
+  /**
+   * @param clock - the pool's clock
+   * @param decayMs - time after which an old sample weighs 1/e
+   */
   constructor(
     private readonly clock: Clock,
-    private readonly decayMs = 10_000,
-  ) {
-    this.stamp = clock.now();
-  }
+    private readonly decayMs = 1000,
+  ) {}
 
-  /** Adds a sample in ms. */
+  /** Adds an answer time in ms. */
   observe(ms: number): void {
     const now = this.clock.now();
-    if (ms > this.value) {
-      this.value = ms;
-    } else {
+    if (this.stamp === undefined) this.value = ms;
+    else {
       const w = Math.exp(-Math.max(0, now - this.stamp) / this.decayMs);
       this.value = this.value * w + ms * (1 - w);
     }
     this.stamp = now;
   }
 
-  /** Current estimate in ms (0 before any sample). */
+  /** Current estimate in ms; 0 before the first sample. */
   get estimate(): number {
     return this.value;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HealthMachine, type HealthState, type HealthTransition } from '../../src/pool/health-state.js';
-import { LatencyWindow, PeakEwma } from '../../src/pool/latency.js';
+import { AnswerLatency, LatencyWindow } from '../../src/pool/latency.js';
 import { ManualClock } from '../../src/util/clock.js';
 
 type Step = ['ok'] | ['fail'] | ['wait', number] | ['probe'] | ['drain'] | ['endDrain', 'up' | 'down'] | ['remove'];
@@ -90,15 +90,25 @@ describe('HealthMachine', () => {
 });
 
 describe('latency', () => {
-  it('peak-EWMA jumps up and decays down', () => {
+  it('answer latency: the first sample sets it; later ones weigh by the time since the last', () => {
     const clock = new ManualClock();
-    const e = new PeakEwma(clock, 1000);
-    e.observe(10);
-    e.observe(100);
-    expect(e.estimate).toBe(100);
+    const e = new AnswerLatency(clock, 1000);
+    expect(e.estimate).toBe(0);
+    e.observe(30);
+    expect(e.estimate).toBe(30);
+    // Samples close together barely move it: one spike is not a trend…
+    e.observe(0.5);
+    expect(e.estimate).toBe(30);
+    // …while the same sample after a quiet second replaces most of the past.
     clock.advance(1000);
-    e.observe(10);
-    expect(e.estimate).toBeCloseTo(10 + 90 * Math.exp(-1), 6);
+    e.observe(0.5);
+    expect(e.estimate).toBeCloseTo(0.5 + 29.5 * Math.exp(-1), 6);
+    // Two more health-check intervals of fast answers and it is fast again.
+    clock.advance(2000);
+    e.observe(0.5);
+    clock.advance(2000);
+    e.observe(0.5);
+    expect(e.estimate).toBeLessThan(1);
   });
 
   it.each([

@@ -3,22 +3,43 @@
  * with the fewest in-flight operations per unit of weight; equals take turns
  * (round-robin), so a burst on an idle cluster still spreads evenly.
  *
+ * Unlike HAProxy, which sees only connections, the pool knows how fast each
+ * coordinator answers the calls that do not wait for a statement's work
+ * (status, metadata, close, ping: {@link Candidate.latencyMs}). Answer
+ * times within {@link SLOWER_THAN} times the fastest one's (or under the
+ * {@link LATENCY_FLOOR_MS} floor that loopback noise stays under) count as
+ * equal. A coordinator answering `r` times slower than that has each of its
+ * operations count as `(r / SLOWER_THAN)²`: each of a statement's several
+ * round trips waits `r` times longer there, while another statement on a fast
+ * coordinator shares its capacity with the ones already running. So equal
+ * coordinators are balanced exactly as by connection count, a slow one gets
+ * work only once the fast ones are that many times busier, and one that
+ * speeds up again gets its share back as its answers (and its health checks'
+ * pings) show it.
+ *
  * @module
  */
 import type { Candidate, PickRequest, Strategy } from './strategy.js';
 
-/** Least in-flight operations, weighted, round-robin among equals. */
+/** Answer times below this many ms count as equal (scheduling noise on a loopback or LAN). */
+export const LATENCY_FLOOR_MS = 1;
+
+/** A coordinator answering more than this many times slower than the fastest is penalised. */
+export const SLOWER_THAN = 2;
+
+/** Least in-flight operations, weighted, latency-aware, round-robin among equals. */
 export class LeastConnStrategy implements Strategy {
   readonly name = 'leastconn';
   private turn = 0;
 
   /** Picks the least loaded candidate. */
   pick(candidates: readonly Candidate[], _request: PickRequest): Candidate | undefined {
+    const fastest = fastestLatency(candidates);
     let best = Number.POSITIVE_INFINITY;
     const tied: Candidate[] = [];
     for (const c of candidates) {
       // +1: the request being placed; with weights 1 and 3, loads 0 and 2 tie.
-      const load = (c.inFlight + 1) / c.weight;
+      const load = ((c.inFlight + 1) * slowness(c, fastest)) / c.weight;
       if (load < best - 1e-9) {
         best = load;
         tied.length = 0;
@@ -32,4 +53,24 @@ export class LeastConnStrategy implements Strategy {
     this.turn = (this.turn + 1) % 1_000_000_007;
     return pick;
   }
+}
+
+/** The fastest known answer time among `candidates` (floored), or undefined when none is known. */
+export function fastestLatency(candidates: readonly Candidate[]): number | undefined {
+  let fastest: number | undefined;
+  for (const c of candidates) {
+    if (c.latencyMs > 0) fastest = Math.min(fastest ?? Infinity, Math.max(c.latencyMs, LATENCY_FLOOR_MS));
+  }
+  return fastest;
+}
+
+/**
+ * How many operations one operation on `c` counts as: 1 unless `c` answers
+ * markedly slower than `fastest`, else the square of how much slower than
+ * equal it is. Unknown latencies count as fast, so a new coordinator gets traffic.
+ */
+export function slowness(c: Candidate, fastest: number | undefined): number {
+  if (fastest === undefined || c.latencyMs <= 0) return 1;
+  const beyond = Math.max(c.latencyMs, LATENCY_FLOOR_MS) / fastest / SLOWER_THAN;
+  return beyond > 1 ? beyond * beyond : 1;
 }

@@ -1,8 +1,8 @@
 /**
- * `p2c`: power of two choices with peak-EWMA latency (as Finagle and Linkerd
- * balance): sample two coordinators at random and take the one with the lower
- * cost = latency × (in-flight + 1) / weight. Cheap, and it steers away from a
- * slow coordinator even when connection counts look equal.
+ * `p2c`: power of two choices (as Finagle and Linkerd balance): sample two
+ * coordinators at random and take the one with the lower cost = answer
+ * latency × (in-flight + 1) / weight. Cheap, and it steers away from a slow
+ * coordinator even when connection counts look equal.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { systemRandom, type RandomSource } from '../../util/clock.js';
 import { weightedChoice } from './random.js';
 import type { Candidate, PickRequest, Strategy } from './strategy.js';
 
-/** Power of two random choices by peak-EWMA cost. */
+/** Power of two random choices by latency-weighted load. */
 export class P2cStrategy implements Strategy {
   readonly name = 'p2c';
 

@@ -13,7 +13,11 @@ export interface Candidate {
   readonly weight: number;
   /** Operations this pool has in flight on it now. */
   readonly inFlight: number;
-  /** Peak-EWMA of recent statement latency, in ms (0 when unknown). */
+  /**
+   * How fast it answers calls that do not wait for a statement's work
+   * (status, metadata, close, ping), in ms, as a time-weighted mean (0 when
+   * unknown). A slow coordinator and an expensive query do not look alike here.
+   */
   readonly latencyMs: number;
 }
 
