@@ -1,6 +1,6 @@
 /**
  * Measuring contenders fairly: warm each up, then alternate them in blocks
- * (A B B A A B …) so drift in machine state — other load, CPU frequency, GC —
+ * (A B B A A B …, or A B C C B A … for more) so drift in machine state — other load, CPU frequency, GC —
  * hits each the same.
  *
  * @module
@@ -17,6 +17,8 @@ export interface InterleaveOptions {
   warmup: number;
   /** Operations per block. */
   blockSize: number;
+  /** Called after each pass (one block of every contender), with the pass number from 0. */
+  onPass?(pass: number): void;
 }
 
 /** Runs the contenders' operations serially in alternating blocks; returns latencies in ms per contender. */
@@ -36,6 +38,7 @@ export async function interleave(contenders: readonly Operation[], options: Inte
         target.push(performance.now() - started);
       }
     }
+    options.onPass?.(block);
     block += 1;
   }
   return samples;

@@ -8,6 +8,7 @@
  * @internal
  */
 import { ImpalaError } from '../errors.js';
+import { runBenchCommand } from './bench-command.js';
 import { runCluster } from './cluster-command.js';
 import { runDemo } from './demo-command.js';
 import { runQuery } from './query-command.js';
@@ -18,6 +19,8 @@ commands:
   demo                         start an embedded local cluster and run a short DDL/DML/query session on it
   query --host H[:P] SQL...    run statements on a coordinator and print the results
   cluster [--coordinators N]   run a local test cluster in the foreground (Ctrl-C stops it)
+  bench [--quick] [--scenario NAME]... [--out DIR]
+                               run the benchmarks (a repository checkout): impala-pool vs haproxy
 
 run 'impala-pool <command> --help' for a command's options`;
 
@@ -30,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return runQuery(rest);
     case 'cluster':
       return runCluster(rest);
+    case 'bench':
+      return runBenchCommand(rest);
     case undefined:
     case '-h':
     case '--help':
