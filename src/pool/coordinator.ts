@@ -16,6 +16,7 @@ import type { Clock, RandomSource } from '../util/clock.js';
 import { ConnectGate, isGateReset } from './connect-gate.js';
 import { HealthMachine, type HealthState, type HealthTransition } from './health-state.js';
 import { AnswerLatency, LatencyWindow, PACE_CALLS } from './latency.js';
+import { serverErrorKind } from './server-error-kind.js';
 import { Silence } from './silence.js';
 import { REQUEST_TTL_MS, WaitingLine } from './waiting-line.js';
 import type { ResolvedPoolOptions } from './options.js';
@@ -64,6 +65,8 @@ interface ConnectionInfo {
   expiresAt: number;
   /** Clock time it was last given back (or made). */
   idleSince: number;
+  /** How long it had been idle when it was last lent out, in ms. */
+  idleBeforeBorrow: number;
 }
 
 /** Events a coordinator reports to its pool. */
@@ -95,6 +98,8 @@ export class Coordinator implements Candidate {
   private readonly pace: AnswerLatency;
   private readonly window = new LatencyWindow();
   private closing = false;
+  /** Idle time past which a connection is validated, learned from server session expiry (see learnIdleLimit). */
+  private idleLimitMs = Infinity;
   private idleWaiters: Array<() => void> = [];
   private readonly silence: Silence;
 
@@ -240,7 +245,11 @@ export class Coordinator implements Candidate {
     // A server still owing an answer (a statement stopped while it was silent)
     // would hold the next borrower's calls behind that answer.
     const owed = conn.pendingCall !== undefined;
-    if ((err !== undefined && isConnectionFatal(err)) || !conn.open || expired || conn.sessionChanged || owed || this.closing) {
+    // The server dropped the session (its idle timeout): the connection is
+    // useless, and any other left idle about as long is probably gone too.
+    const sessionGone = err !== undefined && serverErrorKind(err) === 'session-gone';
+    if (sessionGone && info) this.learnIdleLimit(info.idleBeforeBorrow);
+    if ((err !== undefined && isConnectionFatal(err)) || sessionGone || !conn.open || expired || conn.sessionChanged || owed || this.closing) {
       void this.pool.destroy(conn).catch(() => {});
     } else {
       if (info) info.idleSince = this.clock.now();
@@ -426,7 +435,7 @@ export class Coordinator implements Candidate {
     const now = this.clock.now();
     // ±10% jitter so connections made together do not all expire together.
     const expiresAt = lifetime === 0 ? Infinity : now + lifetime * (0.9 + 0.2 * this.random());
-    this.info.set(conn, { expiresAt, idleSince: now });
+    this.info.set(conn, { expiresAt, idleSince: now, idleBeforeBorrow: 0 });
     conn.onClosed(() => this.all.delete(conn));
     conn.onAnswer((method, ms) => {
       this.silence.heard();
@@ -448,6 +457,17 @@ export class Coordinator implements Candidate {
     this.recordFailure(err);
   }
 
+  /**
+   * A session idle for `idleMs` was found expired on the server: from now on,
+   * connections idle that long (less a margin) are pinged before they are lent
+   * out, and a ping that fails replaces them. The server's idle session
+   * timeout is learned from the first expiry instead of failing every
+   * connection in the pool once.
+   */
+  private learnIdleLimit(idleMs: number): void {
+    this.idleLimitMs = Math.min(this.idleLimitMs, Math.max(0, idleMs * 0.8));
+  }
+
   private async validate(conn: Hs2Connection): Promise<boolean> {
     if (!conn.open) {
       this.events.reconnect(this, conn.closedReason?.message ?? 'connection closed');
@@ -456,7 +476,9 @@ export class Coordinator implements Candidate {
     const info = this.info.get(conn);
     const now = this.clock.now();
     if ((info?.expiresAt ?? Infinity) <= now) return false;
-    if (now - (info?.idleSince ?? now) < this.options.validateAfterIdleMs) return true;
+    const idle = now - (info?.idleSince ?? now);
+    if (info) info.idleBeforeBorrow = idle;
+    if (idle < Math.min(this.options.validateAfterIdleMs, this.idleLimitMs)) return true;
     try {
       await conn.ping(this.options.healthCheckTimeoutMs);
       return true;
