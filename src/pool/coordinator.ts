@@ -296,12 +296,22 @@ export class Coordinator implements Candidate {
    * answering nothing at all; it then stays {@link silent} until it answers.
    */
   noteSilence(stallMs: number): boolean {
+    return this.silence.look(this.outstanding(), stallMs);
+  }
+
+  /** How long, in ms, this coordinator has owed an answer while saying nothing (0 when it owes none). */
+  owedMs(): number {
+    return this.silence.owedFor(this.outstanding());
+  }
+
+  /** What this coordinator owes answers to: calls in flight and connects under way. */
+  private outstanding(): object[] {
     const outstanding: object[] = [...this.connecting];
     for (const conn of this.all) {
       const call = conn.pendingCall;
       if (call) outstanding.push(call);
     }
-    return this.silence.look(outstanding, stallMs);
+    return outstanding;
   }
 
   /** The watchdog itself was held up (a blocked event loop): nobody's silence can be judged over that gap. */

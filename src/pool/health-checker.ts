@@ -24,6 +24,8 @@ export class HealthChecker {
   private lastWatch = 0;
   /** The failure that stands for each coordinator's current silence (counted once). */
   private readonly silences = new WeakMap<Coordinator, ImpalaError>();
+  /** Coordinators asked with a ping whether they are alive, until it settles. */
+  private readonly suspected = new Set<Coordinator>();
   private readonly probes = new Map<Coordinator, Hs2Connection>();
   private readonly running = new Set<Coordinator>();
   private stopped = false;
@@ -67,10 +69,17 @@ export class HealthChecker {
       this.lastWatch = now;
       for (const c of this.coordinators()) {
         if (late) c.forgiveSilence();
-        if (c.noteSilence(stallMs)) {
+        if (!this.suspected.has(c) && c.noteSilence(stallMs)) {
           const why = new RpcTimeoutError(`${c.id} answered nothing for ${stallMs} ms while requests waited`, { coordinator: c.id });
           this.silences.set(c, why);
           c.recordFailure(why);
+        } else if (!c.silent && this.timer !== undefined && !this.suspected.has(c) && c.owedMs() >= stallMs / 2) {
+          // Half the window without a word: ask it directly, giving it the
+          // other half to answer. A coordinator busy planning a big statement or
+          // running DDL still answers a ping (which counts as hearing from it);
+          // a hung one does not. No verdict while that question is open.
+          this.suspected.add(c);
+          void this.check(c, stallMs / 2).finally(() => this.suspected.delete(c));
         }
         const why = c.silent ? this.silences.get(c) : undefined;
         if (why) c.abandonUnanswered(why);
@@ -85,14 +94,16 @@ export class HealthChecker {
   }
 
   /** Checks one coordinator unless a check of it is already running. */
-  async check(c: Coordinator): Promise<void> {
+  async check(c: Coordinator, timeoutMs = this.options.healthCheckTimeoutMs): Promise<void> {
     const state = c.health.state;
     if (this.stopped || this.running.has(c) || state === 'removed' || state === 'draining') return;
     if ((state === 'down' || state === 'probing') && !c.health.probeDue()) return;
     this.running.add(c);
     try {
-      const conn = await this.probeConnection(c);
-      const pong = await conn.ping(this.options.healthCheckTimeoutMs);
+      // One deadline for the connect (when the probe connection must be made) and the ping.
+      const started = this.options.clock.now();
+      const conn = await this.probeConnection(c, timeoutMs);
+      const pong = await conn.ping(Math.max(1, timeoutMs - (this.options.clock.now() - started)));
       if (!this.stopped) {
         // A coordinator the balancer avoids gets no traffic: its pings keep its pace known.
         c.recordAnswer('PingImpalaHS2Service', pong.latencyMs);
@@ -142,7 +153,7 @@ export class HealthChecker {
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
   }
 
-  private async probeConnection(c: Coordinator): Promise<Hs2Connection> {
+  private async probeConnection(c: Coordinator, timeoutMs: number): Promise<Hs2Connection> {
     const existing = this.probes.get(c);
     if (existing?.open) return existing;
     const conn = await Hs2Connection.open(
@@ -150,7 +161,7 @@ export class HealthChecker {
         ...this.options.connection,
         host: c.host,
         port: c.port,
-        connectTimeoutMs: Math.min(this.options.healthCheckTimeoutMs, this.options.connection.connectTimeoutMs ?? 5000),
+        connectTimeoutMs: Math.min(timeoutMs, this.options.connection.connectTimeoutMs ?? 5000),
       }),
     );
     if (this.stopped) {

@@ -39,6 +39,17 @@ export class Silence {
    * Returns true when this look found the coordinator newly silent.
    */
   look(outstanding: Iterable<object>, stallMs: number): boolean {
+    const owed = this.owedFor(outstanding);
+    if (this.since !== undefined || owed < stallMs) return false;
+    this.since = this.clock.now();
+    return true;
+  }
+
+  /**
+   * How long, in ms, the coordinator has owed an answer while saying nothing
+   * (0 when nothing is outstanding); records when each request was first seen.
+   */
+  owedFor(outstanding: Iterable<object>): number {
     const now = this.clock.now();
     let oldest = Infinity;
     for (const request of outstanding) {
@@ -49,10 +60,7 @@ export class Silence {
       }
       oldest = Math.min(oldest, t);
     }
-    if (oldest === Infinity || this.since !== undefined) return false;
-    if (now - Math.max(oldest, this.heardAt) < stallMs) return false;
-    this.since = now;
-    return true;
+    return oldest === Infinity ? 0 : Math.max(0, now - Math.max(oldest, this.heardAt));
   }
 
   /** The watchdog itself was held up (a blocked event loop): nobody's silence can be judged over that gap. */
