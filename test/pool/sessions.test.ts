@@ -1,11 +1,11 @@
 /**
- * Sticky sessions, leases, idle-connection replacement with state replay
- * (acceptance 6), and end() leaving nothing open (acceptance 8).
+ * Sticky sessions, leases, replacement of a connection the server closed
+ * with its session state replayed, and end() leaving nothing open.
  */
 import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/index.js';
 import { startCluster } from '../../src/testing/index.js';
-import { useRig, type Rig } from '../support/pool-fixtures.js';
+import { useRig, waitFor, type Rig } from '../support/pool-fixtures.js';
 
 const startRig = useRig();
 let r: Rig | undefined;
@@ -47,7 +47,8 @@ describe('sessions', () => {
   });
 
   it('a connection closed by the server is replaced without an error, with USE and SET replayed', async () => {
-    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: 300 }, { validateAfterIdleMs: 0 });
+    // No health checks: the lease's connection is the only one with a session.
+    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: 1000 }, { validateAfterIdleMs: 0, healthCheckIntervalMs: 0 });
     await r.pool.execute('CREATE DATABASE sales');
     await r.pool.execute('CREATE TABLE sales.orders (id INT)');
     const conn = await r.pool.connect();
@@ -56,11 +57,11 @@ describe('sessions', () => {
     await conn.execute('USE sales');
     await conn.execute("SET MEM_LIMIT='1g'");
     // Server-side idle session expiry.
-    await new Promise((res) => setTimeout(res, 800));
+    await waitFor(() => r!.cluster.stats()[0]!.sessionsOpen === 0, 15_000, 'the idle session expired');
     expect((await conn.query('SELECT count(*) AS n FROM orders')).rows).toEqual([{ n: 0n }]);
-    // The socket dropped by the server.
-    r.cluster.coordinators[0]!.dropConnections();
-    await new Promise((res) => setTimeout(res, 50));
+    // The socket dropped by the server, and the pool has seen it close.
+    await r.cluster.coordinators[0]!.dropConnections();
+    await waitFor(() => r!.pool.stats().coordinators[0]!.open === 0, 15_000, 'the dropped connection seen closed');
     const res = await conn.query('SELECT count(*) AS n FROM orders');
     expect(res.rows).toEqual([{ n: 0n }]);
     const opts = await conn.query('SET');
@@ -82,7 +83,10 @@ describe('sessions', () => {
       const ending = pool.end();
       lease.release();
       await ending;
-      await new Promise((res) => setTimeout(res, 100));
+      // Both ends of a closed socket release their handles a moment later
+      // (the coordinators run in this process); the wait is only a hang guard.
+      const settled = () => sockets() === before && cluster.stats().every((s) => s.sessionsOpen === 0 && s.operationsOpen === 0);
+      await waitFor(settled, 10_000, 'every socket, session and operation closed').catch(() => undefined);
       expect(sockets()).toBe(before);
       for (const s of cluster.stats()) {
         expect(s.sessionsOpen).toBe(0);

@@ -45,8 +45,9 @@ describe('pool.stream', () => {
     }
     expect(seen).toBe(700);
     expect(openOperations(r)).toBe(0);
-    // The only connection is free again: the next statement does not wait.
-    expect((await r.pool.query('SELECT 1 AS x', [], { timeoutMs: 1000 })).rows).toEqual([{ x: 1 }]);
+    // The only connection is free again: the next statement gets it (a leaked
+    // one would hold it forever; the deadline is only a hang guard).
+    expect((await r.pool.query('SELECT 1 AS x', [], { timeoutMs: 10_000 })).rows).toEqual([{ x: 1 }]);
     expect(r.pool.stats().coordinators[0]!.open).toBe(1);
   });
 
@@ -88,10 +89,11 @@ describe('pool.stream', () => {
     const r = await startRig({ coordinators: 1 }, { fetchSize: 500 });
     await withHundred(r);
     const err = await (async () => {
+      // At least 1 ms per row: reading all 10,000 rows takes over 10 s, far past the 150 ms deadline.
       for await (const _row of r.pool.stream(PAIRS_SQL, [], { timeoutMs: 150 })) await new Promise((res) => setTimeout(res, 1));
     })().catch((e: unknown) => e);
     expect((err as ImpalaError).code).toBe('IMPALA_QUERY_TIMEOUT');
-    await waitFor(() => openOperations(r) === 0, 1000, 'the statement closed');
+    await waitFor(() => openOperations(r) === 0, 10_000, 'the statement closed');
   });
 
   it('reports finished streams on impala-pool:statement', async () => {
