@@ -11,7 +11,9 @@ import { impala, tcli, type TCLITypes } from '../wire/gen.js';
 import type { FrameParser } from '../wire/sasl-frames.js';
 import type { Column } from './columns.js';
 import { finishesWithin } from '../util/finishes-within.js';
+import { BackgroundWork } from './background-work.js';
 import { StopCondition } from './deadline.js';
+import { fetchWait } from './fetch-wait.js';
 import { Operation, type OperationContext } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
 import { RpcChannel } from './rpc-channel.js';
@@ -62,6 +64,15 @@ export interface PendingCall {
   method: string;
   /** When it was sent (performance.now() time, ms). */
   sentAt: number;
+  /**
+   * True for the connection's own clean-up after a caller already has its
+   * answer: the CloseImpalaOperation of a query whose rows were delivered
+   * (see {@link Hs2Connection.query}), or the CancelOperation and close of
+   * a stopped statement, sent once the server answered what it owed. False
+   * for a call some caller waits on, or waited on until it was stopped.
+   * (Whether a caller's call is queued behind it: {@link Hs2Connection.owesAnswer}.)
+   */
+  background: boolean;
 }
 
 /** HS2 protocol version impala-pool asks for (what impala-shell asks for). */
@@ -70,7 +81,8 @@ const CLIENT_PROTOCOL = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
 // it, so a live server's statement is closed before the caller hears...
 const STOP_SETTLE_MS = 250;
 // ...and a silent server gets this much longer, in the background, before
-// the connection is given up.
+// the connection is given up. A FetchResults may be held by a live server for
+// the statement's FETCH_ROWS_TIMEOUT_MS: that comes on top.
 const STOP_GRACE_MS = 1000;
 
 /**
@@ -96,6 +108,8 @@ export class Hs2Connection {
   private closing = false;
   private readonly operations = new Set<Operation>();
   private readonly ctx: OperationContext;
+  /** Clean-up still running for callers that returned (see {@link settled}). */
+  private readonly background = new BackgroundWork();
 
   private constructor(
     private readonly channel: RpcChannel,
@@ -177,9 +191,44 @@ export class Hs2Connection {
     return this.channel.closedReason;
   }
 
-  /** The RPC waiting for its answer now, if any. */
+  /**
+   * The RPC waiting for its answer now, if any: one object per call, so
+   * watchers can tell calls apart. `background` tells the connection's own
+   * clean-up (see {@link PendingCall.background}) from a caller's call.
+   */
   get pendingCall(): PendingCall | undefined {
     return this.channel.pendingCall;
+  }
+
+  /**
+   * Whether the server owes an answer to a call some caller made (and may
+   * have stopped waiting for): one in flight, or queued behind another.
+   * False when nothing is outstanding, or only {@link backgroundWork} — a
+   * call made then simply queues behind that, so a pool may lend the
+   * connection; a connection that owes an answer would hold the next
+   * borrower behind an answer that may never come.
+   */
+  get owesAnswer(): boolean {
+    return this.channel.owesCaller;
+  }
+
+  /**
+   * Whether the connection still works for callers that already returned:
+   * closing the operation of a query whose rows were delivered, or
+   * cancelling and closing a statement that was stopped while the server
+   * owed an answer. Calls made meanwhile queue behind that work.
+   */
+  get backgroundWork(): boolean {
+    return this.background.busy;
+  }
+
+  /**
+   * Resolves once the work {@link backgroundWork} reports is done (at once
+   * when there is none), successful or not, or the connection closed.
+   * Never rejects.
+   */
+  settled(): Promise<void> {
+    return this.background.settled();
   }
 
   /** When the server last answered on this connection (performance.now() time). */
@@ -206,14 +255,27 @@ export class Hs2Connection {
     this.channel.onClosed(listener);
   }
 
-  /** Runs a query and returns all its rows. */
+  /**
+   * Runs a query and returns all its rows. A statement with a result set
+   * costs the caller three round trips (ExecuteStatement,
+   * GetResultSetMetadata, FetchResults, plus one per further batch): the
+   * fetch waits on the server until the rows are ready, and the operation
+   * is closed after the call returns (the connection's next call queues
+   * behind the close; see {@link backgroundWork}). Other statements are
+   * polled with GetOperationStatus until they finished, then closed.
+   */
   async query<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): Promise<QueryResult<R>> {
     const text = statementText(sql, params);
     const so = resolveStatementOptions(options);
     return this.withStop(so, 'statement', (stop) => this.runQuery<R>(text, so, stop));
   }
 
-  /** Runs a statement for its effect (DML, DDL, SET, USE) and returns the affected row count. */
+  /**
+   * Runs a statement for its effect (DML, DDL, SET, USE) and returns the
+   * affected row count: it is polled with GetOperationStatus until it
+   * finished, and closed (CloseImpalaOperation reports DML row counts)
+   * before the call returns.
+   */
   async execute(sql: string, params?: StatementParams, options?: StatementOptions): Promise<ExecuteResult> {
     const text = statementText(sql, params);
     const so = resolveStatementOptions(options);
@@ -223,7 +285,7 @@ export class Hs2Connection {
   /**
    * Streams a query's rows. Batches are fetched only as the loop consumes
    * them (backpressure); leaving the loop early cancels and closes the
-   * operation on the server.
+   * operation on the server. The loop ends once the operation is closed.
    */
   async *stream<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): AsyncGenerator<R, void, undefined> {
     const text = statementText(sql, params);
@@ -241,7 +303,7 @@ export class Hs2Connection {
    * pool's one deadline per call); `so.signal` and `so.timeoutMs` are not read.
    */
   async runQuery<R = Row>(text: string, so: ResolvedStatementOptions, stop: StopCondition): Promise<QueryResult<R>> {
-    return this.withOperation(text, so, stop, async (op) => {
+    return this.withOperation(text, so, stop, true, async (op) => {
       const columns: Value[][] = op.columns.map(() => []);
       for (;;) {
         const batch = await op.fetch();
@@ -265,6 +327,7 @@ export class Hs2Connection {
       text,
       so,
       stop,
+      false,
       async (op) => op.queryId ?? '',
       (n) => (rowsAffected = n),
     );
@@ -277,7 +340,7 @@ export class Hs2Connection {
     // Set once nothing is left to cancel, or a failure already saw to it.
     let finished = false;
     try {
-      await op.run(so.queryOptions);
+      await op.run({ ...this.fetchOptions(so), fetchRows: true });
       for (;;) {
         const batch = await op.fetch();
         const rows = so.rowMode === 'array' ? toRowArrays(batch.data) : toRowObjects(op.columns, batch.data);
@@ -366,20 +429,33 @@ export class Hs2Connection {
     }
   }
 
-  /** Runs `body` on an executed operation and closes it on every path. */
+  /**
+   * Runs `body` on an executed operation and closes it on every path. With
+   * `fetchRows`, a statement with a result set is fetched without status
+   * polling and closed in the background once `body` has its rows; any
+   * other is closed before this returns (`onClosed` gets DML row counts).
+   */
   private async withOperation<T>(
     text: string,
     so: ResolvedStatementOptions,
     stop: StopCondition,
+    fetchRows: boolean,
     body: (op: Operation) => Promise<T>,
     onClosed?: (rowsAffected: number) => void,
   ): Promise<T> {
     const op = this.begin(text, stop);
     try {
-      await op.run(so.queryOptions);
+      await op.run(fetchRows ? { ...this.fetchOptions(so), fetchRows } : { confOverlay: so.queryOptions, fetchRows, fetchWaitMs: 0 });
       const result = await body(op);
-      const rows = await op.close();
-      onClosed?.(rows);
+      if (fetchRows && op.hasResultSet) {
+        // Every row is delivered: what is left is a close the caller need not
+        // wait for. It is queued on the channel now, before the caller can
+        // make another call, which then queues behind it.
+        this.inBackground(op.close(true));
+      } else {
+        const rowsAffected = await op.close();
+        onClosed?.(rowsAffected);
+      }
       if (trackSessionState(this.sessionState, text)) this.stateChanged = true;
       return result;
     } catch (err) {
@@ -387,6 +463,24 @@ export class Hs2Connection {
     } finally {
       this.operations.delete(op);
     }
+  }
+
+  /** The confOverlay and fetch wait of a statement whose rows are fetched (FETCH_ROWS_TIMEOUT_MS: see fetch-wait.ts). */
+  private fetchOptions(so: ResolvedStatementOptions): { confOverlay: Record<string, string>; fetchWaitMs: number } {
+    const w = fetchWait(so.queryOptions, this.opts.fetchRowsTimeoutMs, this.opts.rpcTimeoutMs);
+    return { confOverlay: w.overlay, fetchWaitMs: w.waitMs };
+  }
+
+  /**
+   * Counts `work` as background work until it settles (see {@link settled}).
+   * Its failure reaches no caller: a broken answer gives the connection up,
+   * anything else is dropped (a failed close leaves nothing the session's
+   * close would not free).
+   */
+  private inBackground(work: Promise<unknown>): void {
+    this.background.add(work, (err) => {
+      if (err instanceof ProtocolError) this.destroy(err);
+    });
   }
 
   private begin(sql: string, stop: StopCondition): Operation {
@@ -414,8 +508,12 @@ export class Hs2Connection {
     // A stop that came while the server owed an answer waits for it only
     // briefly (not at all when the server is judged silent): a silent server
     // must not hold the caller.
-    if (reason && this.channel.pendingCall && (stop.serverSilent || !(await this.channel.settlesWithin(STOP_SETTLE_MS)))) {
-      void this.abandonWhenAnswered(op);
+    const pending = this.channel.pendingCall;
+    if (reason && pending && (stop.serverSilent || !(await this.channel.settlesWithin(STOP_SETTLE_MS)))) {
+      // A live server holds a FetchResults up to the statement's
+      // FETCH_ROWS_TIMEOUT_MS before it answers: give it that on top of the grace.
+      const graceMs = STOP_GRACE_MS + (pending.method === 'FetchResults' ? op.fetchWaitMs : 0);
+      this.inBackground(this.abandonWhenAnswered(op, graceMs));
     } else {
       await this.abandon(op);
     }
@@ -424,19 +522,19 @@ export class Hs2Connection {
 
   /**
    * Cancels and closes `op` once the call in flight is answered. A server
-   * that stays silent past a grace is not worth the connection: it is
+   * that stays silent past `graceMs` is not worth the connection: it is
    * dropped (the server frees the session, as on any disconnect).
    */
-  private async abandonWhenAnswered(op: Operation): Promise<void> {
-    if (await this.channel.settlesWithin(STOP_GRACE_MS)) await this.abandon(op);
+  private async abandonWhenAnswered(op: Operation, graceMs: number): Promise<void> {
+    if (await this.channel.settlesWithin(graceMs)) await this.abandon(op, true);
     else this.destroy();
   }
 
   /** Cancels (when it may still run) and closes an operation, ignoring errors. */
-  private async abandon(op: Operation): Promise<void> {
-    await op.cancel();
+  private async abandon(op: Operation, background = false): Promise<void> {
+    await op.cancel(background);
     try {
-      await op.close();
+      await op.close(background);
     } catch {
       // Nothing more to do: a dead socket means the server frees it with the session.
     }

@@ -1,8 +1,35 @@
 /**
- * One statement's life on the server: ExecuteStatement → poll
- * GetOperationStatus with backoff → GetResultSetMetadata → FetchResults in
- * batches → CloseImpalaOperation. On abort or timeout it sends
- * CancelOperation; every path closes the operation it opened.
+ * One statement's life on the server. A statement with a result set, when
+ * its rows are wanted: ExecuteStatement → GetResultSetMetadata →
+ * FetchResults in batches (each waits on the server until rows are ready)
+ * → CloseImpalaOperation, which the connection may leave running after the
+ * caller has its rows. Any other statement: ExecuteStatement → poll
+ * GetOperationStatus with backoff until it finished → CloseImpalaOperation
+ * (DML row counts). On abort or timeout it sends CancelOperation; every
+ * path closes the operation it opened.
+ *
+ * What this relies on, from Impala's source (be/src/service/):
+ * - ExecuteStatement returns once the statement is planned: planning runs
+ *   inside it (`ImpalaServer::ExecuteInternal` → `RunFrontendPlanner`, in
+ *   impala-server.cc), and the result columns are set under the query's
+ *   lock together with its registration. So `GetResultSetMetadata` right
+ *   after ExecuteStatement answers the final columns without waiting for
+ *   anything (`ImpalaServer::GetResultSetMetadata`, impala-hs2-server.cc,
+ *   only reads `result_metadata()`), and analysis errors are
+ *   ExecuteStatement's own.
+ * - FetchResults waits for the rows, up to FETCH_ROWS_TIMEOUT_MS, then
+ *   answers 0 rows with `hasMoreRows = true` (see fetch-wait.ts).
+ * - FetchResults on a query that failed or was cancelled answers
+ *   ERROR_STATUS with the query's error, and impalad unregisters (closes)
+ *   the query then, unless the error is recoverable, which only FETCH_FIRST
+ *   can give (`ImpalaServer::FetchResults`; `FetchInternal` returns the
+ *   query status).
+ * - FetchResults on a statement without a result set (DML) waits for it
+ *   like for a query, then finds eos set when execution ended
+ *   (`ClientRequestState::WaitInternal`) and answers no rows with
+ *   `hasMoreRows = false`. It is not used for those here: they are polled
+ *   until finished, since closing a running DML would cancel it and its
+ *   row counts come with the close.
  *
  * @module
  * @internal
@@ -26,6 +53,20 @@ export interface OperationContext {
   decode: DecodeOptions;
 }
 
+/** How {@link Operation.run} waits for the statement. */
+export interface RunOptions {
+  /** The statement's confOverlay. */
+  confOverlay: Record<string, string>;
+  /**
+   * True when the caller fetches the rows: a statement with a result set
+   * then goes straight to GetResultSetMetadata and blocking fetches, without
+   * polling GetOperationStatus. False: poll until it finished.
+   */
+  fetchRows: boolean;
+  /** How long the server may hold one FetchResults call, in ms (the overlay's FETCH_ROWS_TIMEOUT_MS); unused without `fetchRows`. */
+  fetchWaitMs: number;
+}
+
 /** One batch of fetched rows, column-major. */
 export interface Batch {
   data: Value[][];
@@ -46,6 +87,10 @@ export class Operation {
   rowsDelivered = 0;
   /** Whether ExecuteStatement may have reached the server. */
   sent = false;
+  /** How long the server may hold one FetchResults call, in ms. */
+  fetchWaitMs = 0;
+  /** The server already closed the operation (impalad does on a failed fetch): nothing is left to cancel or close. */
+  private gone = false;
 
   constructor(
     private readonly ctx: OperationContext,
@@ -58,13 +103,17 @@ export class Operation {
     return this.handle?.hasResultSet ?? false;
   }
 
-  /** Runs ExecuteStatement and waits until the result is ready (or the statement finished). */
-  async run(confOverlay: Record<string, string>): Promise<void> {
+  /**
+   * Runs ExecuteStatement; then reads the result columns at once (rows to
+   * be fetched) or waits until the statement finished (see {@link RunOptions}).
+   */
+  async run(options: RunOptions): Promise<void> {
     this.stop.check();
+    this.fetchWaitMs = options.fetchWaitMs;
     const req = new tcli.TExecuteStatementReq({
       sessionHandle: this.ctx.session,
       statement: this.sql,
-      confOverlay,
+      confOverlay: options.confOverlay,
       runAsync: true,
     });
     let resp: TCLITypes.TExecuteStatementResp;
@@ -86,8 +135,13 @@ export class Operation {
     this.adopt(resp);
     checkStatus(resp.status, 'ExecuteStatement', this.statusCtx());
     if (!this.handle) throw new ProtocolError(`ExecuteStatement answer from ${this.ctx.coordinator} has no operation handle`, this.statusCtx());
-    await this.waitUntilReady();
-    if (this.handle.hasResultSet) await this.readMetadata();
+    // The columns are known once ExecuteStatement answered (planning is part
+    // of it); the first fetch waits for the rows. Without a result set, or
+    // when the rows are not wanted, the statement is polled until it finished.
+    const fetching = options.fetchRows && this.handle.hasResultSet;
+    if (!fetching) await this.waitUntilReady();
+    // Rows nobody fetches need no columns either.
+    if (fetching) await this.readMetadata();
     else this.exhausted = true;
   }
 
@@ -97,36 +151,66 @@ export class Operation {
     this.queryId = queryIdFromGuid(this.handle?.operationId?.guid);
   }
 
-  /** Fetches the next batch; empty and `hasMoreRows: false` at the end. */
+  /**
+   * Fetches the next batch with rows; empty and `hasMoreRows: false` at the
+   * end. An answer of 0 rows with `hasMoreRows = true` (impalad's "not
+   * ready yet" once FETCH_ROWS_TIMEOUT_MS ran out, with STILL_EXECUTING_STATUS
+   * before the rows are ready) is asked again until rows or the end come,
+   * or the call is stopped. A server that gives such answers at once is
+   * asked again with the backoff of status polling, not in a tight loop.
+   */
   async fetch(): Promise<Batch> {
     if (this.exhausted || !this.handle) return { data: this.columns.map(() => []), rowCount: 0, hasMoreRows: false };
-    this.stop.check();
+    let delay = 0;
+    for (;;) {
+      this.stop.check();
+      const askedAt = performance.now();
+      const resp = await this.fetchOnce();
+      const notReady = resp.status.statusCode === tcli.TStatusCode.STILL_EXECUTING_STATUS;
+      const data = this.decoded('FetchResults', () => decodeColumns(resp.results, this.columns, this.ctx.decode));
+      const rowCount = data[0]?.length ?? 0;
+      // Some servers omit hasMoreRows on the last batch; an empty batch ends it too.
+      const hasMoreRows = resp.hasMoreRows === true || (resp.hasMoreRows == null && (rowCount > 0 || notReady));
+      if (rowCount > 0 || !hasMoreRows) {
+        if (!hasMoreRows) this.exhausted = true;
+        this.rowsDelivered += rowCount;
+        return { data, rowCount, hasMoreRows };
+      }
+      // Not ready yet: the server held the call for its FETCH_ROWS_TIMEOUT_MS; ask again.
+      const waited = performance.now() - askedAt;
+      if (delay > waited) await this.stop.sleep(delay - waited);
+      delay = Math.min(Math.max(1, delay * 2), this.ctx.maxPollIntervalMs);
+    }
+  }
+
+  private async fetchOnce(): Promise<TCLITypes.TFetchResultsResp> {
     const resp = await this.rpc<TCLITypes.TFetchResultsResp>(
       'FetchResults',
       new tcli.TFetchResultsReq({
-        operationHandle: this.handle,
+        operationHandle: this.handle!,
         orientation: tcli.TFetchOrientation.FETCH_NEXT,
         // The runtime's writeI64 takes plain numbers too.
         maxRows: this.ctx.fetchSize as unknown as TCLITypes.TFetchResultsReq['maxRows'],
       }),
     );
+    const code = resp.status?.statusCode;
+    // impalad unregisters the query when a FETCH_NEXT fails (ImpalaServer::FetchResults).
+    if (code !== undefined && code !== null && code !== tcli.TStatusCode.SUCCESS_STATUS && code !== tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS && code !== tcli.TStatusCode.STILL_EXECUTING_STATUS) {
+      this.gone = true;
+    }
     checkStatus(resp.status, 'FetchResults', this.statusCtx());
-    const data = this.decoded('FetchResults', () => decodeColumns(resp.results, this.columns, this.ctx.decode));
-    const rowCount = data[0]?.length ?? 0;
-    // Some servers omit hasMoreRows on the last batch; an empty batch ends it too.
-    const hasMoreRows = resp.hasMoreRows === true || (resp.hasMoreRows == null && rowCount > 0);
-    if (!hasMoreRows) this.exhausted = true;
-    this.rowsDelivered += rowCount;
-    return { data, rowCount, hasMoreRows };
+    return resp;
   }
 
   /** Asks the server to stop the statement (best effort). */
-  async cancel(): Promise<void> {
-    if (!this.handle || this.closed || !this.ctx.channel.open) return;
+  async cancel(background = false): Promise<void> {
+    if (!this.handle || this.closed || this.gone || !this.ctx.channel.open) return;
     try {
       const resp = await this.ctx.channel.call<TCLITypes.TCancelOperationResp>(
         'CancelOperation',
         new tcli.TCancelOperationReq({ operationHandle: this.handle }),
+        undefined,
+        background,
       );
       void resp;
     } catch {
@@ -136,15 +220,20 @@ export class Operation {
 
   /**
    * Closes the operation on the server; returns the number of rows a DML
-   * statement modified (0 for others). Safe to call more than once.
+   * statement modified (0 for others). Safe to call more than once. The
+   * call is queued on the channel at once, before the first await, so a
+   * call made after this one queues behind it. `background` marks it as
+   * work nobody waits for (see {@link RpcChannel.call}).
    */
-  async close(): Promise<number> {
+  async close(background = false): Promise<number> {
     if (!this.handle || this.closed) return 0;
     this.closed = true;
-    if (!this.ctx.channel.open) return 0;
+    if (this.gone || !this.ctx.channel.open) return 0;
     const resp = await this.ctx.channel.call<ImpalaTypes.TCloseImpalaOperationResp>(
       'CloseImpalaOperation',
       new impala.TCloseImpalaOperationReq({ operationHandle: this.handle }),
+      undefined,
+      background,
     );
     checkStatus(resp.status, 'CloseImpalaOperation', this.statusCtx());
     return sumRows(resp.dml_result?.rows_modified) + sumRows(resp.dml_result?.rows_deleted);

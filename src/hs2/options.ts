@@ -15,6 +15,7 @@ import {
   stringOption,
 } from '../util/validate.js';
 import { Secret } from '../util/secret.js';
+import { DEFAULT_FETCH_ROWS_TIMEOUT_MS } from './fetch-wait.js';
 
 /** No SASL: plain Thrift over TCP (impalad without authentication). */
 export interface NoSaslAuth {
@@ -96,8 +97,30 @@ export interface ConnectOptions {
   queryOptions?: Record<string, string | number | boolean>;
   /** Rows per FetchResults call. Default 10240 (impala-shell's). */
   fetchSize?: number;
-  /** Longest pause between GetOperationStatus polls, in ms (polls back off from 1 ms to this). Default 100. */
+  /**
+   * Longest pause between GetOperationStatus polls, in ms (polls back off
+   * from 1 ms to this); also the longest pause between FetchResults calls
+   * that a server answers at once with "no rows yet". Default 100.
+   */
   maxPollIntervalMs?: number;
+  /**
+   * How long, in ms, the server may hold one FetchResults call while a
+   * query's rows are not ready yet before it answers "no rows yet" (the
+   * client then asks again; callers never see those answers): Impala's
+   * query option `FETCH_ROWS_TIMEOUT_MS`, sent with every statement. A
+   * query's rows are fetched without polling GetOperationStatus first, and a
+   * connection answers one call at a time, so this is also how long a stop
+   * (`timeoutMs`, `signal`) may wait before CancelOperation can go out, and
+   * the longest a running query leaves its connection without an answer
+   * (the pool's hang detection relies on that). A statement's own
+   * `queryOptions.FETCH_ROWS_TIMEOUT_MS` wins; a session-level SET of it
+   * does not apply, since every statement carries its value. 0, or a value
+   * not below `rpcTimeoutMs`, is sent as half of `rpcTimeoutMs`, so that a
+   * blocking fetch never runs into the RPC deadline. Default 100, so that a
+   * stopped statement is normally cancelled and closed within the 250 ms a
+   * stop waits for the server (Impala's own default is 10000).
+   */
+  fetchRowsTimeoutMs?: number;
   /** Return TIMESTAMP and DATE values as `Date` instead of the server's string. Default false. */
   timestampsAsDate?: boolean;
 }
@@ -116,6 +139,7 @@ export interface ResolvedConnectOptions {
   queryOptions: Record<string, string>;
   fetchSize: number;
   maxPollIntervalMs: number;
+  fetchRowsTimeoutMs: number;
   timestampsAsDate: boolean;
 }
 
@@ -131,6 +155,7 @@ export const CONNECTION_OPTION_KEYS = [
   'queryOptions',
   'fetchSize',
   'maxPollIntervalMs',
+  'fetchRowsTimeoutMs',
   'timestampsAsDate',
 ] as const;
 
@@ -164,6 +189,7 @@ export function resolveConnectOptions(options: ConnectInput): ResolvedConnectOpt
     queryOptions: stringMapOption('queryOptions', options.queryOptions),
     fetchSize: intOption('fetchSize', options.fetchSize, 10240, 1, 1_000_000),
     maxPollIntervalMs: msOption('maxPollIntervalMs', options.maxPollIntervalMs, 100),
+    fetchRowsTimeoutMs: msOption('fetchRowsTimeoutMs', options.fetchRowsTimeoutMs, DEFAULT_FETCH_ROWS_TIMEOUT_MS, true),
     timestampsAsDate: boolOption('timestampsAsDate', options.timestampsAsDate, false),
   };
 }

@@ -53,9 +53,19 @@ interface InFlight {
   seqid: number;
   sentAt: number;
   /** What {@link RpcChannel.pendingCall} shows: one object per call, so watchers can tell calls apart. */
-  view: { method: RpcMethod; sentAt: number };
+  view: PendingRpc;
   reject: (err: ImpalaError) => void;
   timer: NodeJS.Timeout;
+}
+
+/** A call waiting for its answer, as {@link RpcChannel.pendingCall} shows it. */
+export interface PendingRpc {
+  /** The HS2 method. */
+  readonly method: RpcMethod;
+  /** When it was sent (performance.now() time, ms). */
+  readonly sentAt: number;
+  /** Sent as background work: nobody is waiting for its answer (see {@link RpcChannel.call}). */
+  readonly background: boolean;
 }
 
 /** Options of a channel. */
@@ -81,6 +91,8 @@ export class RpcChannel {
    * the first answer). The pool reads it for idle checks and hang detection.
    */
   lastAnswerAt = 0;
+  /** Calls made for a caller (not background) that are queued or in flight. */
+  private callerCalls = 0;
   private readonly answerListeners: Array<(method: RpcMethod, ms: number) => void> = [];
 
   constructor(
@@ -115,8 +127,13 @@ export class RpcChannel {
   }
 
   /** The call waiting for its answer now, if any (`sentAt` is performance.now() time). */
-  get pendingCall(): { readonly method: RpcMethod; readonly sentAt: number } | undefined {
+  get pendingCall(): PendingRpc | undefined {
     return this.inFlight?.view;
+  }
+
+  /** Whether a call made for a caller (not background) is queued or in flight. */
+  get owesCaller(): boolean {
+    return this.callerCalls > 0;
   }
 
   /** Registers a callback for every answer the server gives: which call, and how long it took (ms). */
@@ -134,11 +151,22 @@ export class RpcChannel {
    * Sends one request and resolves with the decoded response struct. Errors
    * are typed; `statementSent` on the error is false when the request was never
    * written to the socket.
+   *
+   * `background` marks a call made on the connection's own behalf (closing
+   * an operation whose caller already has its answer): {@link pendingCall}
+   * says so, and such a call never takes the report of a failure that
+   * nobody saw yet, which goes to the next caller instead.
    */
-  call<T>(method: RpcMethod, request: unknown, timeoutMs = this.opts.rpcTimeoutMs): Promise<T> {
-    const run = (): Promise<T> => this.send<T>(method, request, timeoutMs);
+  call<T>(method: RpcMethod, request: unknown, timeoutMs = this.opts.rpcTimeoutMs, background = false): Promise<T> {
+    const run = (): Promise<T> => this.send<T>(method, request, timeoutMs, background);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
+    if (!background) {
+      this.callerCalls += 1;
+      // Registered before the caller's own handlers: it counts down first.
+      const done = (): void => void (this.callerCalls -= 1);
+      result.then(done, done);
+    }
     return result;
   }
 
@@ -152,10 +180,10 @@ export class RpcChannel {
     this.fail(reason ?? new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, { coordinator: this.opts.coordinator }));
   }
 
-  private send<T>(method: RpcMethod, request: unknown, timeoutMs: number): Promise<T> {
+  private send<T>(method: RpcMethod, request: unknown, timeoutMs: number, background: boolean): Promise<T> {
     if (this.failure) {
       // The first caller after a failure nobody saw yet learns its real cause.
-      if (!this.failureReported) {
+      if (!this.failureReported && !background) {
         this.failureReported = true;
         this.failure.statementSent = false;
         return Promise.reject(this.failure);
@@ -170,7 +198,7 @@ export class RpcChannel {
       }, timeoutMs);
       timer.unref();
       const sentAt = performance.now();
-      this.inFlight = { method, seqid, reject, timer, sentAt, view: { method, sentAt } };
+      this.inFlight = { method, seqid, reject, timer, sentAt, view: { method, sentAt, background } };
       const generated = (this.client as unknown as Record<string, (req: unknown) => Promise<T>>)[method]!;
       let pending: Promise<T>;
       try {
@@ -271,7 +299,8 @@ export class RpcChannel {
     const pending = this.inFlight;
     this.inFlight = undefined;
     if (pending) {
-      this.failureReported = true;
+      // A background call's rejection reaches nobody: the next caller still learns the cause.
+      if (!pending.view.background) this.failureReported = true;
       clearTimeout(pending.timer);
       delete this.client._reqs[pending.seqid];
       pending.reject(err);

@@ -15,7 +15,9 @@ export interface StatementOptions {
    * the call rejects with QueryTimeoutError. A server that owes an answer
    * then gets 250 ms more to give it (so the statement is closed before the
    * call rejects); one that stays silent does not hold the call, and its
-   * connection is dropped if still silent a second later. Default: none.
+   * connection is dropped if still silent a second later (a second plus
+   * the statement's FETCH_ROWS_TIMEOUT_MS when what it owes is a fetch,
+   * which a live server may hold that long). Default: none.
    */
   timeoutMs?: number;
   /** Query options for this statement only (HS2 confOverlay), e.g. `{ MEM_LIMIT: '1g' }`. */

@@ -115,7 +115,14 @@ export class Coordinator implements Candidate {
     this.weight = address.weight;
     this.id = `${address.host}:${address.port}`;
     this.silence = new Silence(clock);
-    this.connectOptions = resolveConnectOptions({ ...options.connection, host: address.host, port: address.port });
+    this.connectOptions = resolveConnectOptions({
+      ...options.connection,
+      host: address.host,
+      port: address.port,
+      // A fetch the server holds for rows must be answered well inside the
+      // stall window, or a busy coordinator would look hung.
+      fetchRowsTimeoutMs: Math.min(options.connection.fetchRowsTimeoutMs ?? 100, Math.floor(options.healthCheckTimeoutMs / 2)),
+    });
     this.pace = new AnswerLatency(clock);
     this.health = new HealthMachine(
       { rise: options.rise, fall: options.fall, ejectBaseMs: options.ejectBaseMs, ejectMaxMs: options.ejectMaxMs },
@@ -244,7 +251,7 @@ export class Coordinator implements Candidate {
     const expired = (info?.expiresAt ?? Infinity) <= this.clock.now();
     // A server still owing an answer (a statement stopped while it was silent)
     // would hold the next borrower's calls behind that answer.
-    const owed = conn.pendingCall !== undefined;
+    const owed = conn.owesAnswer;
     // The server dropped the session (its idle timeout): the connection is
     // useless, and any other left idle about as long is probably gone too.
     const sessionGone = err !== undefined && serverErrorKind(err) === 'session-gone';

@@ -36,6 +36,8 @@ export interface CoordinatorStats {
   connectionsOpen: number;
   /** Client connections accepted, total. */
   connectionsTotal: number;
+  /** HS2 requests received, by method name (`ExecuteStatement`, `FetchResults`, …), total. */
+  rpcs: Record<string, number>;
 }
 
 /** How many closed operations stay available to GetRuntimeProfile/GetExecSummary. */
@@ -56,6 +58,7 @@ export class CoordinatorState implements OperationHooks {
   readonly byKind: Record<StatementKind, number> = { query: 0, dml: 0, ddl: 0, other: 0 };
   connectionsOpen = 0;
   connectionsTotal = 0;
+  readonly rpcs: Record<string, number> = {};
   /** Set during a graceful shutdown: the error new work gets. */
   shutdownMessage: string | undefined;
   /** Hands DDL/DML to the other coordinators (multi-coordinator clusters). */
@@ -79,6 +82,11 @@ export class CoordinatorState implements OperationHooks {
     public address: string,
     readonly webserverAddress: string,
   ) {}
+
+  /** Counts an HS2 request received. */
+  countRpc(method: string): void {
+    this.rpcs[method] = (this.rpcs[method] ?? 0) + 1;
+  }
 
   /** Counts a statement received. */
   countStatement(kind: StatementKind): void {
@@ -164,6 +172,7 @@ export class CoordinatorState implements OperationHooks {
       byKind: { ...this.byKind },
       connectionsOpen: this.connectionsOpen,
       connectionsTotal: this.connectionsTotal,
+      rpcs: { ...this.rpcs },
     };
   }
 }

@@ -14,6 +14,7 @@ import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from 
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
 import { Hs2Handler } from './hs2-handler.js';
 import { Hs2Server } from './hs2-server.js';
+import { countingHandler } from './rpc-counter.js';
 import type { ResolvedClusterOptions } from './options.js';
 import { WEBSERVER_BASE_PORT } from './server-info.js';
 import type { ServerConnection } from './server-connection.js';
@@ -66,7 +67,8 @@ export class Coordinator implements ClusterCoordinator {
       users: config.users,
       tls: config.tls,
       maxMessageBytes: config.maxMessageBytes,
-      createHandler: (info) => new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }),
+      createHandler: (info) =>
+        countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) => this.state.countRpc(method)),
       latencyMs: () => this.latency,
       fault: () => this.fault,
       ...(config.beforeAnswer ? { beforeAnswer: config.beforeAnswer } : {}),
@@ -255,12 +257,18 @@ export class Coordinator implements ClusterCoordinator {
     this.sweeper.unref();
   }
 
-  /** Cancels queries whose client stopped asking about them, as impalad's idle_query_timeout does. */
+  /**
+   * Cancels queries whose client stopped asking about them, as impalad's
+   * idle_query_timeout does. As there, a query is not idle while it still
+   * executes (Impala's `ClientRequestState::Exec` marks it active until
+   * `Wait` has its rows ready) or while a fetch reads its rows (`FetchRows`);
+   * the idle time counts from the later of the rows being ready and the
+   * client's last request (`ImpalaServer::ExpireQueries` skips `is_active()`).
+   */
   private expireIdleQueries(idleMs: number): void {
     const now = performance.now();
     for (const op of this.state.operations.values()) {
-      if (now - op.lastClientMs < idleMs) continue;
-      if (op.state !== 'PENDING' && op.state !== 'RUNNING' && op.state !== 'FINISHED') continue;
+      if (op.state !== 'FINISHED' || op.fetchesInProgress > 0 || now - op.lastClientMs < idleMs) continue;
       op.cancel(`Query ${op.queryId} expired due to client inactivity (timeout is ${formatSeconds(idleMs)})`);
     }
   }

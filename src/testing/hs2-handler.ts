@@ -40,6 +40,23 @@ export interface HandlerOptions {
 }
 
 const V6 = tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
+
+/** Impala's default FETCH_ROWS_TIMEOUT_MS (Impala's common/thrift/Query.thrift: `fetch_rows_timeout_ms = 10000`). */
+export const DEFAULT_FETCH_ROWS_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a statement's fetches wait for its rows, in ms (0: as long as it
+ * takes): its FETCH_ROWS_TIMEOUT_MS, from the session's options with the
+ * confOverlay on top, as impalad reads it when the query is registered
+ * (Impala's `ClientRequestState` constructor, from `query_options()`).
+ * Impala's default when unset (or not a non-negative integer, which impalad
+ * would have refused; the test cluster does not validate query options).
+ */
+export function fetchRowsTimeoutMs(options: ReadonlyMap<string, string>): number {
+  const v = options.get('FETCH_ROWS_TIMEOUT_MS')?.trim();
+  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : DEFAULT_FETCH_ROWS_TIMEOUT_MS;
+}
+
 const ok = (): TCLITypes.TStatus => new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS });
 
 function failed(err: unknown): TCLITypes.TStatus {
@@ -199,6 +216,13 @@ export class Hs2Handler {
     }
   }
 
+  /**
+   * The operation's state, at once. (impalad waits up to the query option
+   * LONG_POLLING_TIME_MS for completion first, default 0: `ImpalaServer::
+   * GetOperationStatus` → `WaitForCompletionExecState`.) Clients that poll
+   * (hive-driver, impala-shell, JDBC) keep using it; impala-pool fetches a
+   * query's rows without it.
+   */
   async GetOperationStatus(req: TCLITypes.TGetOperationStatusReq): Promise<TCLITypes.TGetOperationStatusResp> {
     try {
       const op = this.operation(req.operationHandle);
@@ -246,9 +270,18 @@ export class Hs2Handler {
     }
   }
 
+  /**
+   * The result columns, right after ExecuteStatement, without waiting for
+   * execution: impalad plans inside ExecuteStatement and sets the columns
+   * together with registering the query (`ImpalaServer::ExecuteInternal`),
+   * and `ImpalaServer::GetResultSetMetadata` only reads them under the
+   * query's lock (Impala's be/src/service/impala-hs2-server.cc). As there, a
+   * statement without columns gets a success with no schema.
+   */
   async GetResultSetMetadata(req: TCLITypes.TGetResultSetMetadataReq): Promise<TCLITypes.TGetResultSetMetadataResp> {
     try {
       const op = this.operation(req.operationHandle);
+      if (op.exec.columns.length === 0) return new tcli.TGetResultSetMetadataResp({ status: ok() });
       const columns = op.exec.columns.map(
         (c, i) => new tcli.TColumnDesc({ columnName: c.name, typeDesc: typeDesc(c.type), position: i }),
       );
@@ -258,6 +291,21 @@ export class Hs2Handler {
     }
   }
 
+  /**
+   * Rows, as impalad's `ImpalaServer::FetchResults` / `FetchInternal` give
+   * them (Impala's be/src/service/impala-hs2-server.cc):
+   * - it waits for the statement to finish executing, at most its
+   *   FETCH_ROWS_TIMEOUT_MS ({@link fetchRowsTimeoutMs}); when that runs
+   *   out it answers STILL_EXECUTING_STATUS, `hasMoreRows = true` and no
+   *   row set;
+   * - a statement without a result set answers no rows, `hasMoreRows =
+   *   false` (its eos is set when execution ends: `ClientRequestState::
+   *   WaitInternal`);
+   * - a failed or cancelled statement answers ERROR_STATUS with its error,
+   *   and the query is unregistered (closed), since that error is not a
+   *   recoverable one; the only recoverable one is a refused FETCH_FIRST,
+   *   which leaves the query open.
+   */
   async FetchResults(req: TCLITypes.TFetchResultsReq): Promise<TCLITypes.TFetchResultsResp> {
     try {
       const op = this.operation(req.operationHandle);
@@ -267,7 +315,16 @@ export class Hs2Handler {
       }
       const asked = toNumber(req.maxRows);
       const maxRows = Math.max(0, Math.min(asked, this.options.maxFetchRows));
-      const batch = await op.fetch(maxRows, this.options.maxFetchBytes);
+      let batch;
+      try {
+        batch = await op.fetch(maxRows, this.options.maxFetchBytes, fetchRowsTimeoutMs(op.options));
+      } catch (err) {
+        this.state.closeOperation(op);
+        throw err;
+      }
+      if (!batch) {
+        return new tcli.TFetchResultsResp({ status: new tcli.TStatus({ statusCode: tcli.TStatusCode.STILL_EXECUTING_STATUS }), hasMoreRows: true });
+      }
       return new tcli.TFetchResultsResp({ status: ok(), hasMoreRows: batch.hasMoreRows, results: batch.rowSet });
     } catch (err) {
       return new tcli.TFetchResultsResp({ status: failed(err) });

@@ -2,7 +2,11 @@
  * One statement's life on a coordinator, as impalad runs it: registered at
  * ExecuteStatement, executed in the background (Impala's `sleep()` first,
  * cancellable), FINISHED once results can be fetched, rows streamed out on
- * FetchResults, then closed.
+ * FetchResults, then closed. A fetch waits for execution at most the
+ * statement's FETCH_ROWS_TIMEOUT_MS, as impalad's does (Impala's
+ * be/src/service/impala-hs2-server.cc, `ImpalaServer::FetchInternal`:
+ * `WaitForResults` → `ClientRequestState::BlockOnWait` with the query's
+ * `fetch_rows_timeout_us()`; 0 waits as long as it takes).
  *
  * @module
  */
@@ -64,6 +68,8 @@ export class Operation {
   readonly log: string[] = [];
   /** When the client last asked about this operation (idle query expiry). */
   lastClientMs = performance.now();
+  /** FetchResults calls being served now (idle query expiry passes over the query meanwhile). */
+  fetchesInProgress = 0;
 
   private rows: RowSource | undefined;
   private eos = false;
@@ -132,6 +138,8 @@ export class Operation {
       this.rows = result.rows;
       this.rowsModified = result.rowsModified;
       this.state = 'FINISHED';
+      // The idle clock starts now (impalad: ClientRequestState::Wait → MarkInactive).
+      this.lastClientMs = performance.now();
       this.log.push('Query finished');
       if (!this.hasResultSet) this.finishExecution();
     } catch (err) {
@@ -164,14 +172,43 @@ export class Operation {
 
   /**
    * Fetches up to `maxRows` rows (fewer when they pass about `maxBytes`).
-   * Waits for execution like impalad's FetchResults.
+   * Waits for execution like impalad's FetchResults, at most `waitMs`
+   * (0: as long as it takes); resolves undefined when that ran out first
+   * (impalad then answers STILL_EXECUTING_STATUS with no rows).
    *
    * @throws StatementError for a failed or cancelled statement
    */
-  fetch(maxRows: number, maxBytes: number): Promise<FetchBatch> {
-    const run = this.fetchChain.then(() => this.fetchNow(maxRows, maxBytes));
-    this.fetchChain = run.catch(() => undefined);
-    return run;
+  async fetch(maxRows: number, maxBytes: number, waitMs: number): Promise<FetchBatch | undefined> {
+    this.fetchesInProgress += 1;
+    try {
+      // Like impalad's BlockOnWait, the wait for execution is not serialized;
+      // reading rows is (its fetch_rows_lock).
+      if (!(await this.executedWithin(waitMs))) return undefined;
+      const run = this.fetchChain.then(() => this.fetchNow(maxRows, maxBytes));
+      this.fetchChain = run.catch(() => undefined);
+      return await run;
+    } finally {
+      this.fetchesInProgress -= 1;
+      this.lastClientMs = performance.now();
+    }
+  }
+
+  /** Whether execution ended within `ms` (0: waits until it does). */
+  private async executedWithin(ms: number): Promise<boolean> {
+    if (ms <= 0) {
+      await this.executed;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, ms, false);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.executed.then(() => true), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async fetchNow(maxRows: number, maxBytes: number): Promise<FetchBatch> {

@@ -57,7 +57,12 @@ export interface ClusterOptions {
    * Default 0: the others have a change before its statement finishes.
    */
   catalogDelayMs?: number;
-  /** Expire queries whose client has not fetched or polled for this long, in ms (impalad's idle_query_timeout); 0 never. Default 0. */
+  /**
+   * Expire queries whose client has not fetched or polled for this long, in
+   * ms (impalad's idle_query_timeout); 0 never. As in impalad, the time
+   * counts once a query's rows are ready, and not while a fetch is served.
+   * Default 0.
+   */
   idleQueryTimeoutMs?: number;
   /**
    * Where coordinators run. `'inline'` (default): in this process, quickest

@@ -91,6 +91,7 @@ describe('startCluster', () => {
         byKind: { query: 0, dml: 0, ddl: 0, other: 0 },
         connectionsOpen: 0,
         connectionsTotal: 0,
+        rpcs: {},
       },
     ]);
   });

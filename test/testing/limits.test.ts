@@ -125,6 +125,8 @@ describe('scale', () => {
     conns.push(...sessions);
     const results = await Promise.all(sessions.map((s, i) => s.query('SELECT ? AS i, sleep(20) AS s', [i])));
     expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    // Each query's close goes on after its rows were delivered.
+    await Promise.all(sessions.map((s) => s.settled()));
     const stats = cluster.stats();
     expect(stats.reduce((n, s) => n + s.sessionsOpen, 0)).toBe(500);
     expect(stats.reduce((n, s) => n + s.operationsOpen, 0)).toBe(0);

@@ -277,5 +277,12 @@ function foldStats(host: string, e: CoordinatorStats | undefined, live: Coordina
     byKind: Object.fromEntries(kinds.map((k) => [k, (e?.byKind[k] ?? 0) + (live?.byKind[k] ?? 0)])) as CoordinatorStats['byKind'],
     connectionsOpen: open?.connectionsOpen ?? 0,
     connectionsTotal: (e?.connectionsTotal ?? 0) + (live?.connectionsTotal ?? 0),
+    rpcs: addCounts(e?.rpcs, live?.rpcs),
   };
+}
+
+function addCounts(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, n] of Object.entries(b ?? {})) out[k] = (out[k] ?? 0) + n;
+  return out;
 }
