@@ -79,7 +79,7 @@ export interface ConnectOptions {
   host: string;
   /** HS2 port. Default 21050. */
   port?: number;
-  /** Deadline for TCP connect + TLS + SASL + OpenSession, in ms. Default 5000 (HAProxy's `timeout connect` in the seed). */
+  /** Deadline for TCP connect + TLS + SASL + OpenSession, in ms. Default 5000 (HAProxy's `timeout connect` in Impala's proxy guide). */
   connectTimeoutMs?: number;
   /** Deadline for any single RPC's answer, in ms; past it the connection is discarded. Default 60000. */
   rpcTimeoutMs?: number;

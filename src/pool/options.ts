@@ -1,5 +1,5 @@
 /**
- * Pool options, their defaults (HAProxy's from the seed configuration where
+ * Pool options, their defaults (HAProxy's from Impala's proxy guide where
  * it speaks) and their validation; also the `impala://` connection URL.
  *
  * @module

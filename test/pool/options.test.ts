@@ -19,7 +19,7 @@ describe('pool options', () => {
     expect(() => createPool(options as never)).toThrow(message);
   });
 
-  it('fills the seed\'s defaults', () => {
+  it('fills the defaults of Impala\'s proxy guide', () => {
     const o = resolvePoolOptions({ hosts: ['h1', 'h2:21051', { host: 'h3', weight: 2 }] });
     expect(o.coordinators).toEqual([
       { host: 'h1', port: 21050, weight: 1 },

@@ -25,7 +25,7 @@ import { clip, describeValue, genBigString, genNamedCase, genPositionalCase, Gen
 const SEED = Number(process.env.BIND_FUZZ_SEED ?? 20_260_524);
 const where = (what: string): string => `seed ${SEED} (BIND_FUZZ_SEED=${SEED} to reproduce), ${what}`;
 
-/** Fails with the first few problems, each with the seed. */
+/** Fails with the first few problems, each with its random seed. */
 function expectNone(failures: readonly string[], what: string): void {
   if (failures.length === 0) return;
   const shown = failures.slice(0, 8).join('\n  ');

@@ -1,5 +1,5 @@
 /**
- * Acceptance 4: coordinators in child processes of their own. Start-up,
+ * Coordinators in child processes of their own. Start-up,
  * real SIGKILL/SIGSTOP as a client sees them, metadata propagation and
  * restarts across processes, and no child process or port left behind,
  * also when the test (or the whole process) that started them fails.

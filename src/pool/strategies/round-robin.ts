@@ -1,6 +1,6 @@
 /**
  * `roundrobin`: smooth weighted round-robin (as nginx does it), so weight 3
- * vs 1 gives A A B A, not A A A B. The seed calls plain round-robin "typically
+ * vs 1 gives A A B A, not A A A B. Impala's proxy guide calls plain round-robin "typically
  * not recommended for Impala"; it is here to measure that claim.
  *
  * @module
