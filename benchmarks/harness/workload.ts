@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { seededRandom } from '../../src/util/clock.js';
 import type { Outcome, System } from './systems.js';
 
 /** One statement of a task. */
@@ -73,18 +74,6 @@ export const DEFAULT_MIX: TaskSource = (_w, _i, rng) => [rng() < 0.8 ? { sql: 'S
 
 /** Only `SELECT 1`. */
 export const SELECT_ONE: TaskSource = () => [{ sql: 'SELECT 1', kind: 'query' }];
-
-/** mulberry32: a small seeded random source. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function runEvents(events: readonly RunEvent[], t0: number, record: RunRecord): { done: Promise<void>; cancel(): void } {
   const timers: NodeJS.Timeout[] = [];
@@ -157,7 +146,7 @@ export async function closedLoop(system: System, o: ClosedLoopOptions): Promise<
   const t0 = performance.now();
   const timed = runEvents(o.events ?? [], t0, record);
   const worker = async (w: number): Promise<void> => {
-    const rng = seeded(o.seed * 1000 + w + 1);
+    const rng = seededRandom(o.seed * 1000 + w + 1);
     for (let i = 0; performance.now() - t0 < o.durationMs; i++) {
       record.tasks += 1;
       if (await runTask(system, o.tasks(w, i, rng), w, performance.now() - t0, t0, record.samples)) record.tasksOk += 1;
@@ -188,7 +177,7 @@ export interface OpenLoopOptions {
 /** Arrivals at a fixed rate, served by `workers` in arrival order. */
 export async function openLoop(system: System, o: OpenLoopOptions): Promise<RunRecord> {
   const record: RunRecord = { samples: [], durationMs: o.durationMs, events: [], shed: 0, unserved: 0, tasks: 0, tasksOk: 0 };
-  const rng = seeded(o.seed * 7919 + 17);
+  const rng = seededRandom(o.seed * 7919 + 17);
   const line: Array<{ at: number; task: Task }> = [];
   const interval = 1000 / o.ratePerSec;
   const total = Math.floor((o.durationMs / 1000) * o.ratePerSec);
