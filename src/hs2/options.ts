@@ -143,21 +143,11 @@ export interface ResolvedConnectOptions {
   timestampsAsDate: boolean;
 }
 
+/** The connection options whose values are numbers (a URL's query sets these from text). */
+export const CONNECTION_NUMBER_KEYS = ['connectTimeoutMs', 'rpcTimeoutMs', 'maxMessageBytes', 'fetchSize', 'maxPollIntervalMs', 'fetchRowsTimeoutMs'] as const;
+
 /** Connection option names other than the address (shared with the pool's options). */
-export const CONNECTION_OPTION_KEYS = [
-  'connectTimeoutMs',
-  'rpcTimeoutMs',
-  'maxMessageBytes',
-  'auth',
-  'tls',
-  'username',
-  'database',
-  'queryOptions',
-  'fetchSize',
-  'maxPollIntervalMs',
-  'fetchRowsTimeoutMs',
-  'timestampsAsDate',
-] as const;
+export const CONNECTION_OPTION_KEYS = ['auth', 'tls', 'username', 'database', 'queryOptions', 'timestampsAsDate', ...CONNECTION_NUMBER_KEYS] as const;
 
 const KNOWN = ['host', 'port', ...CONNECTION_OPTION_KEYS] as const;
 

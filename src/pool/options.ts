@@ -9,6 +9,7 @@ import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_PORT, resolveAuth, resolveConnectOp
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../util/clock.js';
 import { describe, enumOption, intOption, msOption, rejectUnknown, stringMapOption } from '../util/validate.js';
 import { parseAddress } from './address.js';
+import { POOL_KEYS } from './option-names.js';
 import { readPoolUrl } from './pool-url.js';
 import { STRATEGY_NAMES, type Strategy, type StrategyName } from './strategies/index.js';
 
@@ -122,33 +123,6 @@ export interface ResolvedPoolOptions {
 
 const CONNECTION_KEYS = CONNECTION_OPTION_KEYS;
 
-const POOL_KEYS = [
-  'hosts',
-  'port',
-  'strategy',
-  'maxConnectionsPerCoordinator',
-  'minConnectionsPerCoordinator',
-  'maxWaitingPerCoordinator',
-  'acquireTimeoutMs',
-  'maxAttempts',
-  'healthCheckIntervalMs',
-  'healthCheckTimeoutMs',
-  'rise',
-  'fall',
-  'ejectBaseMs',
-  'ejectMaxMs',
-  'validateAfterIdleMs',
-  'keepaliveIntervalMs',
-  'idleTimeoutMs',
-  'maxLifetimeMs',
-  'ddl',
-  'catalogPropagationMs',
-  'affinityTtlMs',
-  'retryBudgetRatio',
-  'retryBudgetMinPerSecond',
-  'clock',
-  'random',
-] as const;
 
 /**
  * Checks pool options and fills defaults. Connection options are checked

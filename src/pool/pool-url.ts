@@ -7,9 +7,10 @@
  * @module
  */
 import net from 'node:net';
-import { DEFAULT_HS2_PORT } from '../hs2/options.js';
+import { CONNECTION_NUMBER_KEYS, DEFAULT_HS2_PORT } from '../hs2/options.js';
 import { describe } from '../util/validate.js';
 import { isHostName, parseAddress } from './address.js';
+import { POOL_NUMBER_KEYS } from './option-names.js';
 import type { PoolOptions } from './options.js';
 
 const URL_SHAPE = 'impala://[user[:password]@]host[:port][,host[:port]…][/database][?option=value&…]';
@@ -17,33 +18,7 @@ const URL_SHAPE = 'impala://[user[:password]@]host[:port][,host[:port]…][/data
 /** Options a URL's query sets, by how their value is read. */
 const URL_BOOLEANS = ['tls', 'timestampsAsDate'] as const satisfies ReadonlyArray<keyof PoolOptions>;
 const URL_STRINGS = ['strategy', 'ddl', 'username', 'database'] as const satisfies ReadonlyArray<keyof PoolOptions>;
-const URL_NUMBERS = [
-  'port',
-  'maxConnectionsPerCoordinator',
-  'minConnectionsPerCoordinator',
-  'maxWaitingPerCoordinator',
-  'acquireTimeoutMs',
-  'maxAttempts',
-  'healthCheckIntervalMs',
-  'healthCheckTimeoutMs',
-  'rise',
-  'fall',
-  'ejectBaseMs',
-  'ejectMaxMs',
-  'validateAfterIdleMs',
-  'keepaliveIntervalMs',
-  'idleTimeoutMs',
-  'maxLifetimeMs',
-  'catalogPropagationMs',
-  'affinityTtlMs',
-  'retryBudgetRatio',
-  'retryBudgetMinPerSecond',
-  'connectTimeoutMs',
-  'rpcTimeoutMs',
-  'maxMessageBytes',
-  'fetchSize',
-  'maxPollIntervalMs',
-] as const satisfies ReadonlyArray<keyof PoolOptions>;
+const URL_NUMBERS = [...POOL_NUMBER_KEYS, ...CONNECTION_NUMBER_KEYS] as const satisfies ReadonlyArray<keyof PoolOptions>;
 const URL_OPTION_NAMES: readonly string[] = [...URL_BOOLEANS, ...URL_STRINGS, ...URL_NUMBERS];
 // Impala's rule for database names (backticks do not widen it).
 const DATABASE_NAME = /^[A-Za-z0-9_]{1,128}$/;
