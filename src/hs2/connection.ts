@@ -155,7 +155,7 @@ export class Hs2Connection {
           ...(opts.username ? { username: opts.username } : {}),
           configuration,
         }),
-        Math.max(1, deadline - Date.now()),
+        { timeoutMs: Math.max(1, deadline - Date.now()) },
       );
       checkStatus(resp.status, 'OpenSession', { coordinator, statementSent: false });
       if (!resp.sessionHandle) throw new ProtocolError(`OpenSession on ${coordinator} returned no session`, { coordinator });
@@ -257,11 +257,12 @@ export class Hs2Connection {
 
   /**
    * Runs a query and returns all its rows. A statement with a result set
-   * costs the caller three round trips (ExecuteStatement,
-   * GetResultSetMetadata, FetchResults, plus one per further batch): the
-   * fetch waits on the server until the rows are ready, and the operation
-   * is closed after the call returns (the connection's next call queues
-   * behind the close; see {@link backgroundWork}). Other statements are
+   * costs the caller two round trips (ExecuteStatement; then
+   * GetResultSetMetadata with the first FetchResults pipelined behind it;
+   * plus one per further batch): the fetch waits on the server until the
+   * rows are ready, and the operation is closed after the call returns (the
+   * connection's next statement is written right behind the close; see
+   * {@link backgroundWork}). Other statements are
    * polled with GetOperationStatus until they finished, then closed.
    */
   async query<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): Promise<QueryResult<R>> {
@@ -369,7 +370,7 @@ export class Hs2Connection {
     const resp = await this.channel.call<{ status: TCLITypes.TStatus; version?: string; webserver_address?: string }>(
       'PingImpalaHS2Service',
       new impala.TPingImpalaHS2ServiceReq({ sessionHandle: this.session }),
-      timeoutMs,
+      timeoutMs === undefined ? {} : { timeoutMs },
     );
     checkStatus(resp.status, 'PingImpalaHS2Service', { coordinator: this.coordinator });
     return {
@@ -388,7 +389,7 @@ export class Hs2Connection {
     if (this.closing) return;
     this.closing = true;
     if (this.channel.open) {
-      const polite = this.channel.call('CloseSession', new tcli.TCloseSessionReq({ sessionHandle: this.session }), timeoutMs);
+      const polite = this.channel.call('CloseSession', new tcli.TCloseSessionReq({ sessionHandle: this.session }), { timeoutMs });
       // The socket is closed below either way; the server expires the session.
       await finishesWithin(polite, timeoutMs).catch(() => false);
     }

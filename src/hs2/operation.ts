@@ -1,9 +1,9 @@
 /**
  * One statement's life on the server. A statement with a result set, when
- * its rows are wanted: ExecuteStatement → GetResultSetMetadata →
- * FetchResults in batches (each waits on the server until rows are ready)
- * → CloseImpalaOperation, which the connection may leave running after the
- * caller has its rows. Any other statement: ExecuteStatement → poll
+ * its rows are wanted: ExecuteStatement → GetResultSetMetadata with the
+ * first FetchResults pipelined behind it → more FetchResults (each waits on
+ * the server until rows are ready) → CloseImpalaOperation, which the
+ * connection may leave running after the caller has its rows. Any other statement: ExecuteStatement → poll
  * GetOperationStatus with backoff until it finished → CloseImpalaOperation
  * (DML row counts). On abort or timeout it sends CancelOperation; every
  * path closes the operation it opened.
@@ -91,6 +91,8 @@ export class Operation {
   fetchWaitMs = 0;
   /** The server already closed the operation (impalad does on a failed fetch): nothing is left to cancel or close. */
   private gone = false;
+  /** The first FetchResults, sent together with GetResultSetMetadata; taken by the first {@link fetch}. */
+  private firstFetch: Promise<TCLITypes.TFetchResultsResp> | undefined;
 
   constructor(
     private readonly ctx: OperationContext,
@@ -118,7 +120,9 @@ export class Operation {
     });
     let resp: TCLITypes.TExecuteStatementResp;
     this.sent = true;
-    const call = this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req);
+    // Behind nothing but the connection's own clean-up (the last query's
+    // close), the statement goes out at once instead of a round trip later.
+    const call = this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req, { pipeline: !this.ctx.channel.owesCaller });
     // A caller that stopped waiting still leaves a statement to cancel and
     // close once the answer comes: keep its handle then too.
     call.then(
@@ -139,10 +143,20 @@ export class Operation {
     // of it); the first fetch waits for the rows. Without a result set, or
     // when the rows are not wanted, the statement is polled until it finished.
     const fetching = options.fetchRows && this.handle.hasResultSet;
-    if (!fetching) await this.waitUntilReady();
-    // Rows nobody fetches need no columns either.
-    if (fetching) await this.readMetadata();
-    else this.exhausted = true;
+    if (!fetching) {
+      await this.waitUntilReady();
+      // Rows nobody fetches need no columns either.
+      this.exhausted = true;
+      return;
+    }
+    // The first fetch goes out right behind GetResultSetMetadata: the server
+    // finds it waiting, so the caller waits one round trip for both.
+    const columns = this.readMetadata();
+    const first = this.fetchOnce(true);
+    this.firstFetch = first;
+    // Read by fetch(); when the columns fail, nobody does.
+    first.catch(() => undefined);
+    await columns;
   }
 
   private adopt(resp: TCLITypes.TExecuteStatementResp): void {
@@ -165,7 +179,9 @@ export class Operation {
     for (;;) {
       this.stop.check();
       const askedAt = performance.now();
-      const resp = await this.fetchOnce();
+      const sent = this.firstFetch;
+      this.firstFetch = undefined;
+      const resp = await (sent ?? this.fetchOnce());
       const notReady = resp.status.statusCode === tcli.TStatusCode.STILL_EXECUTING_STATUS;
       const data = this.decoded('FetchResults', () => decodeColumns(resp.results, this.columns, this.ctx.decode));
       const rowCount = data[0]?.length ?? 0;
@@ -183,7 +199,7 @@ export class Operation {
     }
   }
 
-  private async fetchOnce(): Promise<TCLITypes.TFetchResultsResp> {
+  private async fetchOnce(pipeline = false): Promise<TCLITypes.TFetchResultsResp> {
     const resp = await this.rpc<TCLITypes.TFetchResultsResp>(
       'FetchResults',
       new tcli.TFetchResultsReq({
@@ -192,6 +208,7 @@ export class Operation {
         // The runtime's writeI64 takes plain numbers too.
         maxRows: this.ctx.fetchSize as unknown as TCLITypes.TFetchResultsReq['maxRows'],
       }),
+      pipeline,
     );
     const code = resp.status?.statusCode;
     // impalad unregisters the query when a FETCH_NEXT fails (ImpalaServer::FetchResults).
@@ -209,8 +226,7 @@ export class Operation {
       const resp = await this.ctx.channel.call<TCLITypes.TCancelOperationResp>(
         'CancelOperation',
         new tcli.TCancelOperationReq({ operationHandle: this.handle }),
-        undefined,
-        background,
+        { background },
       );
       void resp;
     } catch {
@@ -232,8 +248,9 @@ export class Operation {
     const resp = await this.ctx.channel.call<ImpalaTypes.TCloseImpalaOperationResp>(
       'CloseImpalaOperation',
       new impala.TCloseImpalaOperationReq({ operationHandle: this.handle }),
-      undefined,
-      background,
+      // Sent right behind the last fetch's answer; a statement the connection
+      // runs next may follow it without waiting for this answer.
+      { background, pipeline: background },
     );
     checkStatus(resp.status, 'CloseImpalaOperation', this.statusCtx());
     return sumRows(resp.dml_result?.rows_modified) + sumRows(resp.dml_result?.rows_deleted);
@@ -317,8 +334,8 @@ export class Operation {
   }
 
   /** A call the statement's timeout or abort does not wait for (a silent server must not hold the caller). */
-  private rpc<T>(method: Parameters<RpcChannel['call']>[0], req: unknown): Promise<T> {
-    return this.stop.race(this.ctx.channel.call<T>(method, req));
+  private rpc<T>(method: Parameters<RpcChannel['call']>[0], req: unknown, pipeline = false): Promise<T> {
+    return this.stop.race(this.ctx.channel.call<T>(method, req, { pipeline }));
   }
 
   /** Decoding an answer: anything it throws means the answer is malformed. */

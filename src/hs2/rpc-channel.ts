@@ -1,8 +1,13 @@
 /**
- * One socket carrying Thrift RPCs to one coordinator, one call at a time.
+ * One socket carrying Thrift RPCs to one coordinator.
  *
- * HS2 servers answer a connection's requests in order, so calls are queued
- * and each has its own deadline. Any transport or protocol fault (timeout,
+ * HS2 servers read a connection's requests one after another and answer
+ * them in order (impalad serves each connection on one thread), so a call
+ * is normally written once the one before it was answered, and each has its
+ * own deadline. A call marked `pipeline` is written as soon as the calls
+ * before it are written: the server finds it waiting when it is done with
+ * them, which saves a round trip per pipelined call on a real network. Its
+ * answers are matched to the calls in the order they were written. Any transport or protocol fault (timeout,
  * reset, garbage, oversized message, wrong sequence id) poisons the channel:
  * the socket is destroyed and every pending and later call fails with a typed
  * error, because after such a fault nobody can tell which answer belongs to
@@ -68,6 +73,16 @@ export interface PendingRpc {
   readonly background: boolean;
 }
 
+/** How one call is made (see {@link RpcChannel.call}). */
+export interface CallOptions {
+  /** Deadline for the answer, in ms, from when the call is written. Default: the channel's `rpcTimeoutMs`. */
+  timeoutMs?: number;
+  /** Work on the connection's own behalf that nobody waits for. Default false. */
+  background?: boolean;
+  /** Write it as soon as the calls before it are written, without waiting for their answers. Default false. */
+  pipeline?: boolean;
+}
+
 /** Options of a channel. */
 export interface RpcChannelOptions {
   coordinator: string;
@@ -75,14 +90,24 @@ export interface RpcChannelOptions {
   maxMessageBytes: number;
   /** Present when SASL negotiated: data frames are length-prefixed. */
   frames?: FrameParser;
+  /**
+   * Whether the transport may carry a request while an earlier one is
+   * unanswered. Default true; false makes every call wait for the answer
+   * before it (a transport with one request per exchange).
+   */
+  pipelining?: boolean;
 }
 
 /** A Thrift RPC channel over an open socket. */
 export class RpcChannel {
   private readonly client: GeneratedClient;
   private readonly reader: MessageReader;
-  private queue: Promise<unknown> = Promise.resolve();
-  private inFlight: InFlight | undefined;
+  /** Settles once every call made so far has been written (or failed). */
+  private written: Promise<unknown> = Promise.resolve();
+  /** Settles once every call made so far has been answered (or failed). */
+  private answered: Promise<unknown> = Promise.resolve();
+  /** Written calls waiting for their answers, oldest first: answers come in this order. */
+  private readonly inFlight: InFlight[] = [];
   private failure: ImpalaError | undefined;
   private failureReported = false;
   private readonly closedListeners: Array<(err: ImpalaError) => void> = [];
@@ -128,7 +153,7 @@ export class RpcChannel {
 
   /** The call waiting for its answer now, if any (`sentAt` is performance.now() time). */
   get pendingCall(): PendingRpc | undefined {
-    return this.inFlight?.view;
+    return this.inFlight[0]?.view;
   }
 
   /** Whether a call made for a caller (not background) is queued or in flight. */
@@ -156,11 +181,23 @@ export class RpcChannel {
    * an operation whose caller already has its answer): {@link pendingCall}
    * says so, and such a call never takes the report of a failure that
    * nobody saw yet, which goes to the next caller instead.
+   *
+   * `pipeline` writes the call without waiting for the answers before it.
+   * Should the channel fail while such a call is written but unanswered,
+   * nobody can tell whether the server ran it: its error does not say
+   * `statementSent: false`.
    */
-  call<T>(method: RpcMethod, request: unknown, timeoutMs = this.opts.rpcTimeoutMs, background = false): Promise<T> {
-    const run = (): Promise<T> => this.send<T>(method, request, timeoutMs, background);
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
+  call<T>(method: RpcMethod, request: unknown, options: CallOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.opts.rpcTimeoutMs;
+    const background = options.background ?? false;
+    const gate = options.pipeline && this.opts.pipelining !== false ? this.written : this.answered;
+    let wrote!: () => void;
+    const isWritten = new Promise<void>((resolve) => (wrote = resolve));
+    const run = (): Promise<T> => this.send<T>(method, request, timeoutMs, background, wrote);
+    const result = gate.then(run, run);
+    const settled = result.catch(() => undefined);
+    this.written = Promise.race([isWritten, settled]);
+    this.answered = settled;
     if (!background) {
       this.callerCalls += 1;
       // Registered before the caller's own handlers: it counts down first.
@@ -172,7 +209,7 @@ export class RpcChannel {
 
   /** Whether every call queued so far settles within `ms` milliseconds. */
   settlesWithin(ms: number): Promise<boolean> {
-    return finishesWithin(this.queue, ms);
+    return finishesWithin(this.answered, ms);
   }
 
   /** Closes the socket; pending calls fail with ConnectionClosedError. */
@@ -180,7 +217,7 @@ export class RpcChannel {
     this.fail(reason ?? new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, { coordinator: this.opts.coordinator }));
   }
 
-  private send<T>(method: RpcMethod, request: unknown, timeoutMs: number, background: boolean): Promise<T> {
+  private send<T>(method: RpcMethod, request: unknown, timeoutMs: number, background: boolean, wrote: () => void): Promise<T> {
     if (this.failure) {
       // The first caller after a failure nobody saw yet learns its real cause.
       if (!this.failureReported && !background) {
@@ -198,40 +235,23 @@ export class RpcChannel {
       }, timeoutMs);
       timer.unref();
       const sentAt = performance.now();
-      this.inFlight = { method, seqid, reject, timer, sentAt, view: { method, sentAt, background } };
+      const call: InFlight = { method, seqid, reject, timer, sentAt, view: { method, sentAt, background } };
+      this.inFlight.push(call);
       const generated = (this.client as unknown as Record<string, (req: unknown) => Promise<T>>)[method]!;
       let pending: Promise<T>;
       try {
         pending = generated.call(this.client, request);
       } catch (err) {
         clearTimeout(timer);
-        this.inFlight = undefined;
+        this.inFlight.pop();
+        delete this.client._reqs[seqid];
         reject(new ProtocolError(`could not encode ${method}: ${(err as Error).message}`, { cause: err, coordinator: this.opts.coordinator, statementSent: false }));
         return;
+      } finally {
+        wrote();
       }
-      pending.then(
-        (value) => {
-          this.settle(seqid);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.settle(seqid);
-          reject(this.applicationError(method, err));
-        },
-      );
+      pending.then(resolve, (err: unknown) => reject(this.applicationError(method, err)));
     });
-  }
-
-  private settle(seqid: number): void {
-    const call = this.inFlight?.seqid === seqid ? this.inFlight : undefined;
-    if (call) {
-      clearTimeout(call.timer);
-      this.inFlight = undefined;
-    }
-    this.lastAnswerAt = performance.now();
-    if (!call) return;
-    const ms = this.lastAnswerAt - call.sentAt;
-    for (const listener of this.answerListeners) listener(call.method, ms);
   }
 
   /** The generated client rejects with a TApplicationException or a string. */
@@ -274,7 +294,7 @@ export class RpcChannel {
       } catch (err) {
         throw new ProtocolError(`unreadable message header from ${this.opts.coordinator}`, { cause: err });
       }
-      const expected = this.inFlight;
+      const expected = this.inFlight[0];
       if (!expected || header.rseqid !== expected.seqid || String(header.fname) !== expected.method) {
         throw new ProtocolError(
           `unexpected answer from ${this.opts.coordinator}: ${String(header.fname)}#${header.rseqid}` +
@@ -284,6 +304,7 @@ export class RpcChannel {
       if (header.mtype !== MessageType.REPLY && header.mtype !== MessageType.EXCEPTION) {
         throw new ProtocolError(`message type ${header.mtype} from ${this.opts.coordinator} is not a reply`);
       }
+      this.answer(expected);
       try {
         this.client[`recv_${expected.method}`]!(proto, header.mtype, header.rseqid);
       } catch (err) {
@@ -292,13 +313,27 @@ export class RpcChannel {
     }
   }
 
+  /**
+   * Takes the oldest call off the list as its answer arrives (before
+   * decoding it, so that a second answer in the same chunk meets the next
+   * call) and tells the listeners how long the server took: from when it
+   * could start on the call — when it was written, or when the answer
+   * before it went out, for a call that waited behind another.
+   */
+  private answer(call: InFlight): void {
+    this.inFlight.shift();
+    clearTimeout(call.timer);
+    const now = performance.now();
+    const ms = now - Math.max(call.sentAt, this.lastAnswerAt);
+    this.lastAnswerAt = now;
+    for (const listener of this.answerListeners) listener(call.method, ms);
+  }
+
   private fail(err: ImpalaError): void {
     if (this.failure) return;
     this.failure = err;
     this.socket.destroy();
-    const pending = this.inFlight;
-    this.inFlight = undefined;
-    if (pending) {
+    for (const pending of this.inFlight.splice(0)) {
       // A background call's rejection reaches nobody: the next caller still learns the cause.
       if (!pending.view.background) this.failureReported = true;
       clearTimeout(pending.timer);

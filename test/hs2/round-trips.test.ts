@@ -4,7 +4,9 @@
  * moment the caller's promise resolves. A query with a result set costs
  * ExecuteStatement, GetResultSetMetadata and FetchResults (which waits on
  * the server for the rows, answering "no rows yet" after
- * FETCH_ROWS_TIMEOUT_MS); its close follows after the caller has its rows.
+ * FETCH_ROWS_TIMEOUT_MS; it is pipelined behind the metadata call, so the
+ * caller waits for two exchanges, which test/hs2/rpc-channel.test.ts shows
+ * on the socket); its close follows after the caller has its rows.
  * Statements without a result set are polled until finished and closed
  * before the caller hears, so DML row counts arrive.
  */
