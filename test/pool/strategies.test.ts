@@ -32,10 +32,12 @@ describe('leastconn', () => {
     // The answer-latency signal: below the 1 ms floor and within 2× of the fastest, coordinators are equals.
     ['noise below the floor is ignored', [c('a', 1, 1, 0.2), c('b', 1, 1, 0.9), c('c', 1, 1, 0.4)], ['a', 'b', 'c']],
     ['within 2× of the fastest is equal', [c('a', 1, 1, 3), c('b', 1, 1, 5.9)], ['a', 'b', 'a']],
-    // 30× slower is 15× beyond equal: each operation there counts as 225.
-    ['a markedly slower one counts each operation as many', [c('fast', 200, 1, 1), c('slow', 0, 1, 30)], ['fast', 'fast', 'fast']],
-    ['…until the fast ones are that many times busier', [c('fast', 230, 1, 1), c('slow', 0, 1, 30)], ['slow']],
-    ['4× slower counts each operation as 4 (here a tie)', [c('fast', 3, 1, 1), c('slower', 0, 1, 4)], ['fast', 'slower']],
+    // r times slower than the fastest (beyond 2×): each operation there counts as (r − 1)²; 30× → 841.
+    ['a markedly slower one counts each operation as many', [c('fast', 800, 1, 1), c('slow', 0, 1, 30)], ['fast', 'fast', 'fast']],
+    ['…until the fast ones are that many times busier', [c('fast', 850, 1, 1), c('slow', 0, 1, 30)], ['slow']],
+    ['4× slower counts each operation as 9 (here a tie)', [c('fast', 8, 1, 1), c('slower', 0, 1, 4)], ['fast', 'slower']],
+    // Just over 2× counts 1.1: no step at the threshold, one more operation on the fast one outweighs it.
+    ['just over 2× counts about 1', [c('fast', 1, 1, 10), c('slower', 0, 1, 20.5)], ['slower']],
     ['an unknown latency counts as fast', [c('new', 1, 1, 0), c('fast', 1, 1, 1), c('slow', 1, 1, 30)], ['new', 'fast', 'new']],
   ])('%s', (_name, candidates, expected) => {
     expect(picks(new LeastConnStrategy(), candidates, expected.length)).toEqual(expected);

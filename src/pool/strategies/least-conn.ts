@@ -9,9 +9,15 @@
  * times within {@link SLOWER_THAN} times the fastest one's (or under the
  * {@link LATENCY_FLOOR_MS} floor that loopback noise stays under) count as
  * equal. A coordinator answering `r` times slower than that has each of its
- * operations count as `(r / SLOWER_THAN)²`: each of a statement's several
- * round trips waits `r` times longer there, while another statement on a fast
- * coordinator shares its capacity with the ones already running. So equal
+ * operations count as `(r − 1)²` (1 at the threshold, so the rule has no
+ * step): `r − 1` is how much longer each of a statement's round trips waits
+ * there, in units of the fastest coordinator's whole answer time, and it is
+ * squared because a statement there pays it on every round trip while
+ * another statement on a fast coordinator only shares capacity with the ones
+ * already running. Measured from one busy client, every answer time carries
+ * the same added delay (the client's own event loop, a loaded machine), which
+ * shrinks every ratio; the square keeps a coordinator 30 ms slower out of
+ * the way even when the fast ones seem to take 5 ms (r = 7: 36). So equal
  * coordinators are balanced exactly as by connection count, a slow one gets
  * work only once the fast ones are that many times busier, and one that
  * speeds up again gets its share back as its answers (and its health checks'
@@ -66,11 +72,12 @@ export function fastestLatency(candidates: readonly Candidate[]): number | undef
 
 /**
  * How many operations one operation on `c` counts as: 1 unless `c` answers
- * markedly slower than `fastest`, else the square of how much slower than
- * equal it is. Unknown latencies count as fast, so a new coordinator gets traffic.
+ * markedly slower than `fastest` (more than {@link SLOWER_THAN} times), else
+ * `(r − 1)²` for `r` times slower. Unknown latencies count as fast, so a new
+ * coordinator gets traffic.
  */
 export function slowness(c: Candidate, fastest: number | undefined): number {
   if (fastest === undefined || c.latencyMs <= 0) return 1;
-  const beyond = Math.max(c.latencyMs, LATENCY_FLOOR_MS) / fastest / SLOWER_THAN;
-  return beyond > 1 ? beyond * beyond : 1;
+  const r = Math.max(c.latencyMs, LATENCY_FLOOR_MS) / fastest;
+  return r > SLOWER_THAN ? (r - 1) * (r - 1) : 1;
 }
