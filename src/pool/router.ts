@@ -7,7 +7,10 @@
  *
  * "Healthy" here is more than the health state: a coordinator judged silent
  * (it owes answers and says nothing) or whose connects are failing is skipped
- * while anything else can take the work.
+ * while anything else can take the work — except by a table pin, which
+ * holds through silence: the pinned coordinator is the one known to have the
+ * table, and one that only seems silent because it is busy would otherwise
+ * send every dependent read to coordinators bound to fail it.
  *
  * @module
  */
@@ -57,7 +60,8 @@ export class Router {
     const byId = (id: string | undefined): Coordinator | undefined => (id === undefined ? undefined : eligible.find((c) => c.id === id));
 
     if (this.pinTables && req.statement) {
-      const pinned = byId(this.affinity.tableCoordinator(req.statement, req.database));
+      const id = this.affinity.tableCoordinator(req.statement, req.database);
+      const pinned = id === undefined ? undefined : healthy.find((c) => c.id === id && !c.connectFailing);
       if (pinned) return { coordinator: pinned, reason: 'table-pin' };
     }
     if (req.prefer && eligible.includes(req.prefer)) return { coordinator: req.prefer, reason: 'lease' };

@@ -4,7 +4,7 @@
  * clock, and every real strategy: whatever the strategy, table pins beat the
  * lease's coordinator, which beats affinity keys, which beat the strategy;
  * silent or connect-failing coordinators are avoided while a responsive one
- * can take the work; down and probing ones only in panic; draining, removed
+ * can take the work (a table pin holds through silence); down and probing ones only in panic; draining, removed
  * and already-tried ones never.
  */
 import { describe, expect, it } from 'vitest';
@@ -144,8 +144,15 @@ const CASES: Case[] = [
     expected: { among: ['b', 'c'], reason: 'strategy' },
   },
   {
-    name: 'a table pin to a silent coordinator gives way to a responsive one',
+    // The pinned coordinator is the one known to have the table; silence may be mere busyness.
+    name: 'a table pin holds through silence',
     setup: { coordinators: [up('a', { silent: true }), up('b'), up('c')], tables: [['CREATE TABLE t (x INT)', 'a']] },
+    request: { sql: 'SELECT * FROM t' },
+    expected: { among: ['a'], reason: 'table-pin' },
+  },
+  {
+    name: "a table pin to a coordinator whose connects fail gives way to a responsive one",
+    setup: { coordinators: [up('a', { connectFailing: true }), up('b'), up('c')], tables: [['CREATE TABLE t (x INT)', 'a']] },
     request: { sql: 'SELECT * FROM t' },
     expected: { among: ['b', 'c'], reason: 'strategy' },
   },
