@@ -124,11 +124,31 @@ export class MessageTooLargeError extends ProtocolError {
 
 /** SASL negotiation or OpenSession rejected the credentials. */
 export class AuthenticationError extends ImpalaError {
-  /** @param message - description; @param details - cause and context */
-  constructor(message: string, details: ImpalaErrorDetails = {}) {
-    super(message, 'IMPALA_AUTH', { statementSent: false, ...details });
+  /** Why authentication failed, when that is known more precisely than "the server said no". */
+  readonly reason: AuthFailureReason;
+
+  /** @param message - description; @param details - cause, context and reason */
+  constructor(message: string, details: ImpalaErrorDetails & { reason?: AuthFailureReason } = {}) {
+    const { reason, ...rest } = details;
+    super(message, 'IMPALA_AUTH', { statementSent: false, ...rest });
+    this.reason = reason ?? 'rejected';
   }
 }
+
+/**
+ * Stable reasons on an {@link AuthenticationError}:
+ * - `rejected`: the server refused the credentials (wrong password, a
+ *   Kerberos ticket for another service, an expired or bad token);
+ * - `no-ticket`: no Kerberos ticket to present (no credential cache, or it
+ *   holds nothing for the client principal) and no keytab to get one;
+ * - `unknown-principal`: the KDC does not know the service principal asked
+ *   for (a wrong host, service name or `kerberosHostFqdn`);
+ * - `clock-skew`: this machine's clock and the KDC's or server's differ too much;
+ * - `kdc-unreachable`: no KDC of the realm answered;
+ * - `module-missing`: GSSAPI needs the optional `kerberos` package, which is not installed;
+ * - `kerberos`: another failure reported by the Kerberos library (the message says which).
+ */
+export type AuthFailureReason = 'rejected' | 'no-ticket' | 'unknown-principal' | 'clock-skew' | 'kdc-unreachable' | 'module-missing' | 'kerberos';
 
 /** Facts a server-reported error carries. */
 export interface ServerErrorDetails extends ImpalaErrorDetails {

@@ -49,4 +49,4 @@ export {
   AlreadyReleasedError,
   isConnectionFatal,
 } from './errors.js';
-export type { ImpalaErrorCode, ImpalaErrorDetails, ServerErrorDetails, AttemptFailure } from './errors.js';
+export type { ImpalaErrorCode, ImpalaErrorDetails, ServerErrorDetails, AttemptFailure, AuthFailureReason } from './errors.js';

@@ -8,11 +8,13 @@ import { connect } from '../hs2/connection.js';
 import { DEFAULT_HS2_PORT } from '../hs2/options.js';
 import { parseCommand } from './parse-command.js';
 
-const HELP = `usage: impala-pool query --host HOST[:PORT] [--database DB] [--user U] [--tls] SQL [SQL...]
+const HELP = `usage: impala-pool query --host HOST[:PORT] [--database DB] [--user U] [--tls]
+                          [--auth-creds-ok-in-clear] [--timeout-ms MS] SQL [SQL...]
 
 Each SQL argument is one statement. Statements that return rows print them as
 a table; others print the affected row count. The password for --user is read
-from the IMPALA_PASSWORD environment variable (never from the command line).`;
+from the IMPALA_PASSWORD environment variable (never from the command line);
+without --tls it is refused unless --auth-creds-ok-in-clear is given.`;
 
 /** Runs the command; returns the exit code. */
 export async function runQuery(argv: string[]): Promise<number> {
@@ -23,6 +25,7 @@ export async function runQuery(argv: string[]): Promise<number> {
       database: { type: 'string' },
       user: { type: 'string' },
       tls: { type: 'boolean', default: false },
+      'auth-creds-ok-in-clear': { type: 'boolean', default: false },
       'timeout-ms': { type: 'string' },
     },
     HELP,
@@ -37,7 +40,7 @@ export async function runQuery(argv: string[]): Promise<number> {
     ...(values.database ? { database: values.database } : {}),
     ...(values.tls ? { tls: true } : {}),
     ...(values.user && password !== undefined
-      ? { auth: { mechanism: 'PLAIN' as const, username: values.user, password } }
+      ? { auth: { mechanism: 'PLAIN' as const, username: values.user, password, allowCleartext: values['auth-creds-ok-in-clear'] } }
       : values.user
         ? { username: values.user }
         : {}),

@@ -18,7 +18,9 @@ import { Operation, type OperationContext } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
 import { RpcChannel } from './rpc-channel.js';
 import { toRowArrays, toRowObjects, type Row, type Value } from './row-set.js';
-import { saslPlainHandshake } from './sasl-plain.js';
+import { saslHandshake } from './sasl-exchange.js';
+import { gssapiMechanism } from './sasl-gssapi.js';
+import { plainMechanism } from './sasl-plain.js';
 import { openSocket } from './socket-connect.js';
 import { checkStatus } from './status.js';
 import { resolveStatementOptions, type ResolvedStatementOptions, type StatementOptions } from './statement-options.js';
@@ -136,8 +138,12 @@ export class Hs2Connection {
     const deadline = Date.now() + opts.connectTimeoutMs;
     const socket = await openSocket(opts, deadline);
     let frames: FrameParser | undefined;
-    if (opts.auth.mechanism === 'PLAIN') {
-      frames = await saslPlainHandshake(socket, opts.auth, coordinator, deadline, opts.maxMessageBytes);
+    if (opts.auth.mechanism !== 'NOSASL') {
+      const mechanism = opts.auth.mechanism === 'PLAIN' ? plainMechanism(opts.auth, coordinator) : await gssapiMechanism(opts.auth, opts.host, coordinator).catch((err: unknown) => {
+        socket.destroy();
+        throw err;
+      });
+      frames = await saslHandshake(socket, mechanism, coordinator, deadline, opts.maxMessageBytes);
     }
     const channel = new RpcChannel(socket, {
       coordinator,

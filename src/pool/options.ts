@@ -5,7 +5,7 @@
  * @module
  */
 import type { ConnectOptions, ResolvedAuth } from '../hs2/options.js';
-import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_PORT, resolveAuth, resolveConnectOptions } from '../hs2/options.js';
+import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_PORT, checkCleartext, resolveAuth, resolveConnectOptions } from '../hs2/options.js';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../util/clock.js';
 import { describe, enumOption, intOption, msOption, rejectUnknown, stringMapOption } from '../util/validate.js';
 import { parseAddress } from './address.js';
@@ -147,7 +147,7 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
   const connection: ResolvedPooledConnectionOptions = {};
   for (const k of CONNECTION_KEYS) if (o[k] !== undefined) (connection as Record<string, unknown>)[k] = o[k];
   // Replaces the caller's auth object, which holds the password as a string.
-  if (o.auth !== undefined) connection.auth = resolveAuth(o.auth);
+  if (o.auth !== undefined) connection.auth = checkCleartext(resolveAuth(o.auth), o.tls === undefined || o.tls === false ? false : {});
   stringMapOption('queryOptions', o.queryOptions);
   const strategy = o.strategy;
   if (strategy !== undefined && typeof strategy !== 'string' && (typeof strategy !== 'object' || typeof strategy.pick !== 'function')) {
@@ -206,8 +206,9 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
  * - Hosts are names, IPv4 addresses or IPv6 addresses in brackets, each with
  *   an optional port 1–65535; the pool's `port` (default 21050) for the rest.
  * - `user:password` selects SASL PLAIN (`auth`); `user` alone sets `username`.
- * - Options are form-encoded (`+` is a space). `tls` and `timestampsAsDate`
- *   take `true`/`false`; `strategy`, `ddl`, `username` and `database` take
+ *   The password is refused without `tls=true` unless `allowCleartext=true`.
+ * - Options are form-encoded (`+` is a space). `tls`, `timestampsAsDate` and
+ *   `allowCleartext` take `true`/`false`; `strategy`, `ddl`, `username` and `database` take
  *   strings; UPPER_CASE names are Impala query options (`MEM_LIMIT=2g`); the
  *   pool's and connections' numeric options take numbers. Other names are
  *   errors, and so is a name given twice.

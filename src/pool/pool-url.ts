@@ -19,7 +19,9 @@ const URL_SHAPE = 'impala://[user[:password]@]host[:port][,host[:port]…][/data
 const URL_BOOLEANS = ['tls', 'timestampsAsDate'] as const satisfies ReadonlyArray<keyof PoolOptions>;
 const URL_STRINGS = ['strategy', 'ddl', 'username', 'database'] as const satisfies ReadonlyArray<keyof PoolOptions>;
 const URL_NUMBERS = [...POOL_NUMBER_KEYS, ...CONNECTION_NUMBER_KEYS] as const satisfies ReadonlyArray<keyof PoolOptions>;
-const URL_OPTION_NAMES: readonly string[] = [...URL_BOOLEANS, ...URL_STRINGS, ...URL_NUMBERS];
+// Read into auth.allowCleartext: the URL's password may go out without TLS (impala-shell's --auth_creds_ok_in_clear).
+const CLEARTEXT = 'allowCleartext';
+const URL_OPTION_NAMES: readonly string[] = [...URL_BOOLEANS, CLEARTEXT, ...URL_STRINGS, ...URL_NUMBERS];
 // Impala's rule for database names (backticks do not widen it).
 const DATABASE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 // Impala query options are upper-case by convention (S3_SKIP_INSERT_STAGING has a digit).
@@ -62,6 +64,7 @@ export function readPoolUrl(url: unknown): PoolOptions {
   const path = query < 0 ? rest : rest.slice(0, query);
   if (path.length > 1) options.database = databaseName(decodePart(path.slice(1), 'database'), 'database');
   if (query >= 0) parseQuery(rest.slice(query + 1), options);
+  applyCleartext(options);
   rejectDuplicateHosts(options);
   return options;
 }
@@ -88,6 +91,15 @@ function parseUserinfo(info: string, options: PoolOptions): void {
   if (password === '') throw urlError("password is empty; leave out the ':' to connect without one");
   if (password.includes('\0')) throw urlError('password contains a NUL character');
   options.auth = { mechanism: 'PLAIN', username: user, password };
+}
+
+function applyCleartext(options: PoolOptions): void {
+  const target = options as unknown as Record<string, unknown>;
+  if (!(CLEARTEXT in target)) return;
+  const allow = target[CLEARTEXT] as boolean;
+  delete target[CLEARTEXT];
+  if (options.auth?.mechanism !== 'PLAIN') throw urlError(`option ${CLEARTEXT} needs a password in the URL (impala://user:password@host)`);
+  options.auth = { ...options.auth, allowCleartext: allow };
 }
 
 function parseHostList(list: string): string[] {
@@ -154,7 +166,7 @@ function parseQuery(query: string, options: PoolOptions): void {
     const value = decodeForm(eq < 0 ? '' : pair.slice(eq + 1), `option ${key}`);
     if (seen.has(key)) throw urlError(`option ${key} is given twice`);
     seen.add(key);
-    if ((URL_BOOLEANS as readonly string[]).includes(key)) {
+    if ((URL_BOOLEANS as readonly string[]).includes(key) || key === CLEARTEXT) {
       if (value !== 'true' && value !== 'false') throw urlError(`option ${key} must be true or false`);
       target[key] = value === 'true';
     } else if ((URL_STRINGS as readonly string[]).includes(key)) {

@@ -119,7 +119,7 @@ describe('hostile servers', () => {
       host: '127.0.0.1',
       port,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      ...(sasl ? { auth: { mechanism: 'PLAIN' as const, username: 'u', password: 'hunter2-secret' } } : {}),
+      ...(sasl ? { auth: { mechanism: 'PLAIN' as const, username: 'u', password: 'hunter2-secret', allowCleartext: true } } : {}),
     }).then(
       () => undefined,
       (e: unknown) => e,

@@ -295,7 +295,7 @@ describe('failover', () => {
   it('errors carry no secret', async () => {
     const cluster = await startCluster({ coordinators: 1 });
     await cluster.coordinators[0]!.stop();
-    const pool = createPool({ hosts: cluster.hosts, auth: { mechanism: 'PLAIN', username: 'u', password: 'p4ssw0rd-very-secret' }, connectTimeoutMs: 300 });
+    const pool = createPool({ hosts: cluster.hosts, auth: { mechanism: 'PLAIN', username: 'u', password: 'p4ssw0rd-very-secret', allowCleartext: true }, connectTimeoutMs: 300 });
     try {
       const err = (await pool.query('SELECT 1').catch((e: unknown) => e)) as ImpalaError;
       const { inspect } = await import('node:util');

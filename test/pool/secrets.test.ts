@@ -89,10 +89,10 @@ describe('secrets', () => {
 
     const hosts = cluster.hosts.join(',');
     const health = 'healthCheckIntervalMs=50&healthCheckTimeoutMs=300&fall=2&rise=2&ejectBaseMs=50&ejectMaxMs=100&connectTimeoutMs=1000';
-    const url = `impala://${USER}:${encodeURIComponent(PASSWORD)}@${hosts}/default?${health}`;
+    const url = `impala://${USER}:${encodeURIComponent(PASSWORD)}@${hosts}/default?allowCleartext=true&${health}`;
     const pool = createPool({ ...parsePoolUrl(url), strategy });
     const urlPool = createPool(url);
-    const wrongPool = createPool(`impala://${USER}:${encodeURIComponent(WRONG)}@${hosts}?connectTimeoutMs=1000&healthCheckIntervalMs=0`);
+    const wrongPool = createPool(`impala://${USER}:${encodeURIComponent(WRONG)}@${hosts}?allowCleartext=true&connectTimeoutMs=1000&healthCheckIntervalMs=0`);
     listen(pool, 'pool');
     listen(urlPool, 'urlPool');
     listen(wrongPool, 'wrongPool');
@@ -107,7 +107,7 @@ describe('secrets', () => {
       showError('wrong-password pool error', wrong);
       expect(wrong).toBeInstanceOf(NoHealthyCoordinatorError);
       expect((wrong as NoHealthyCoordinatorError).attempts.map((a) => a.code)).toContain('IMPALA_AUTH');
-      const wrongDirect = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: WRONG } }).catch((e: unknown) => e);
+      const wrongDirect = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: WRONG, allowCleartext: true } }).catch((e: unknown) => e);
       showError('wrong-password connect error', wrongDirect);
       expect((wrongDirect as ImpalaError).code).toBe('IMPALA_AUTH');
       const noAuth = await connect({ host: first!.hostname, port: first!.port, connectTimeoutMs: 1000 }).catch((e: unknown) => e);
@@ -131,7 +131,7 @@ describe('secrets', () => {
         await session.query('SELECT 4 AS x');
         show('session', session);
       });
-      const direct = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } });
+      const direct = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD, allowCleartext: true } });
       await direct.query('SELECT 5 AS x');
       show('direct connection', direct);
       await direct.close();

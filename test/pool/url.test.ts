@@ -16,7 +16,7 @@ interface Row {
   secrets?: string[];
 }
 
-const PLAIN = (username: string, password: string) => ({ mechanism: 'PLAIN' as const, username, password });
+const PLAIN = (username: string, password: string, allowCleartext?: boolean) => ({ mechanism: 'PLAIN' as const, username, password, ...(allowCleartext === undefined ? {} : { allowCleartext }) });
 const PW = 'Kx7Tq';
 const AT_AFTER = /an '@' appears after the host list; '\/', '\?', '#' and '@' in credentials must be percent-encoded/;
 
@@ -32,27 +32,33 @@ const rows: Row[] = [
   { url: 'impala://[::ffff:10.0.0.1]/db', expected: { hosts: ['[::ffff:10.0.0.1]'], database: 'db' } },
   // Credentials, reserved characters encoded and not.
   { url: 'impala://alice@h1/', expected: { hosts: ['h1'], username: 'alice' } },
-  { url: `impala://alice:${PW}pw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`) } },
-  { url: `impala://al%40ice%3Ax:${PW}%3Apw@h1`, expected: { hosts: ['h1'], auth: PLAIN('al@ice:x', `${PW}:pw`) } },
-  { url: `impala://alice:${PW}:pw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}:pw`) } },
-  { url: `impala://alice:${PW}@pw@h1,h2`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`) } },
-  { url: `impala://alice:${PW}%40pw@h1,h2`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`) } },
-  { url: `impala://alice:${PW}%2F%3F%23pw@h1/db`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}/?#pw`), database: 'db' } },
-  { url: `impala://alice:${PW}%25pw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}%pw`) } },
-  { url: `impala://alice:${PW}%20pw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`) } },
-  { url: `impala://alice:${PW} pw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`) } },
-  { url: `impala://alice:${PW}+pw%2B@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}+pw+`) } },
-  { url: `impala://alice:${PW},pw@h1,h2`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW},pw`) } },
-  { url: `impala://alice:${PW}%2Cpw@h1`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW},pw`) } },
-  { url: `impala://alice:${PW}%C3%A9pw@[::1]:21050`, expected: { hosts: ['[::1]:21050'], auth: PLAIN('alice', `${PW}épw`) } },
+  { url: `impala://alice:${PW}pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`), tls: true } },
+  { url: `impala://al%40ice%3Ax:${PW}%3Apw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('al@ice:x', `${PW}:pw`), tls: true } },
+  { url: `impala://alice:${PW}:pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}:pw`), tls: true } },
+  { url: `impala://alice:${PW}@pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`), tls: true } },
+  { url: `impala://alice:${PW}%40pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`), tls: true } },
+  { url: `impala://alice:${PW}%2F%3F%23pw@h1/db?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}/?#pw`), database: 'db', tls: true } },
+  { url: `impala://alice:${PW}%25pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}%pw`), tls: true } },
+  { url: `impala://alice:${PW}%20pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`), tls: true } },
+  { url: `impala://alice:${PW} pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`), tls: true } },
+  { url: `impala://alice:${PW}+pw%2B@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}+pw+`), tls: true } },
+  { url: `impala://alice:${PW},pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW},pw`), tls: true } },
+  { url: `impala://alice:${PW}%2Cpw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW},pw`), tls: true } },
+  { url: `impala://alice:${PW}%C3%A9pw@[::1]:21050?tls=true`, expected: { hosts: ['[::1]:21050'], auth: PLAIN('alice', `${PW}épw`), tls: true } },
   // Options.
   {
     url: 'impala://h1?tls=true&timestampsAsDate=false&strategy=roundrobin&ddl=sync&connectTimeoutMs=2000&retryBudgetRatio=0.5&MEM_LIMIT=2g&S3_SKIP_INSERT_STAGING=true',
     expected: { hosts: ['h1'], tls: true, timestampsAsDate: false, strategy: 'roundrobin', ddl: 'sync', connectTimeoutMs: 2000, retryBudgetRatio: 0.5, queryOptions: { MEM_LIMIT: '2g', S3_SKIP_INSERT_STAGING: 'true' } },
   },
-  { url: `impala://alice:${PW}pw@h1?database=sales&username=bob&&`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`), database: 'sales', username: 'bob' } },
+  { url: `impala://alice:${PW}pw@h1?database=sales&username=bob&&allowCleartext=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`, true), database: 'sales', username: 'bob' } },
   { url: 'impala://h1?REQUEST_POOL=root.etl+team&DEBUG_ACTION=a%2Bb', expected: { hosts: ['h1'], queryOptions: { REQUEST_POOL: 'root.etl team', DEBUG_ACTION: 'a+b' } } },
   { url: 'impala://h1,h2:21051?port=21052', expected: { hosts: ['h1', 'h2:21051'], port: 21052 } },
+
+  // A password without TLS is refused unless allowCleartext says so (impala-shell's --auth_creds_ok_in_clear).
+  { url: `impala://alice:${PW}pw@h1`, expected: /clear text; set tls, or auth.allowCleartext/ },
+  { url: `impala://alice:${PW}pw@h1?allowCleartext=false`, expected: /clear text/ },
+  { url: 'impala://h1?allowCleartext=true', expected: /allowCleartext needs a password in the URL/ },
+  { url: `impala://alice:${PW}pw@h1?allowCleartext=yes`, expected: /option allowCleartext must be true or false/ },
 
   // The scheme.
   { url: `http://alice:${PW}pw@h1`, expected: /scheme must be impala:\/\// },
@@ -209,7 +215,7 @@ describe('impala:// URLs', () => {
   });
 
   it('does not change the options object it is given, and keeps no plain password', () => {
-    const options: PoolOptions = { hosts: ['h1'], auth: PLAIN('alice', `${PW}-kept`) };
+    const options: PoolOptions = { hosts: ['h1'], auth: PLAIN('alice', `${PW}-kept`), tls: true };
     const resolved = resolvePoolOptions(options);
     expect(options.auth).toEqual(PLAIN('alice', `${PW}-kept`));
     expect(resolved.connection.auth).not.toBe(options.auth);
@@ -240,6 +246,12 @@ describe('impala:// URLs', () => {
     ['a password that is not a string', { mechanism: 'PLAIN', username: 'alice', password: 12345678 }, /option auth.password must be a string$/],
     ['a NUL in the password', { mechanism: 'PLAIN', username: 'alice', password: `${PW}\0pw` }, /option auth.password must not contain a NUL character/],
     ['a NUL in the user name', { mechanism: 'PLAIN', username: 'al\0ice', password: `${PW}pw` }, /option auth.username must not contain a NUL character/],
+    ['PLAIN without tls or allowCleartext', { mechanism: 'PLAIN', username: 'alice', password: `${PW}pw` }, /clear text; set tls, or auth.allowCleartext: true/],
+    ['a password field on GSSAPI', { mechanism: 'GSSAPI', password: `${PW}pw` }, /unknown auth option password/],
+    ['GSSAPI principal and service together', { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM', service: 'hive' }, /exclude each other/],
+    ['a GSSAPI principal that is not service/host@REALM', { mechanism: 'GSSAPI', principal: 'impala/a/b@EXAMPLE.COM' }, /must look like service\/_HOST@REALM/],
+    ['a pattern host that contradicts kerberosHostFqdn', { mechanism: 'GSSAPI', principal: 'impala/a.example.com', kerberosHostFqdn: 'b.example.com' }, /names a host other than auth.kerberosHostFqdn/],
+    ['a keytab that is not a string', { mechanism: 'GSSAPI', keytab: 12345678 }, /option auth.keytab must be a non-empty string/],
   ])('auth option: rejects %s at createPool, without describing the password', (_name, auth, message) => {
     expect(() => createPool({ hosts: ['h1'], auth: auth as never })).toThrow(message);
     try {
@@ -248,5 +260,27 @@ describe('impala:// URLs', () => {
       expect((err as Error).message).not.toContain(PW);
       expect((err as Error).message).not.toContain('12345678');
     }
+  });
+});
+
+describe('Kerberos auth options', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['defaults', { mechanism: 'GSSAPI' }, { service: 'impala', kerberosHostFqdn: undefined, clientPrincipal: undefined }],
+    ['a principal pattern with _HOST gives the service', { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM' }, { service: 'impala', kerberosHostFqdn: undefined }],
+    ['a pattern with a fixed host shares it', { mechanism: 'GSSAPI', principal: 'impala/proxy.example.com@EXAMPLE.COM' }, { service: 'impala', kerberosHostFqdn: 'proxy.example.com' }],
+    ['kerberosHostFqdn and a client principal', { mechanism: 'GSSAPI', kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' }, { kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' }],
+  ])('%s', (_name, auth, expected) => {
+    const resolved = resolvePoolOptions({ hosts: ['h1'], auth: auth as never }).connection.auth as unknown as Record<string, unknown>;
+    expect(resolved).toMatchObject({ mechanism: 'GSSAPI', ...expected });
+  });
+
+  it('keeps the keytab path in a Secret: never in inspect or JSON output', () => {
+    const path = `/etc/security/keytabs/${PW}-etl.keytab`;
+    const options = resolvePoolOptions({ hosts: ['h1'], auth: { mechanism: 'GSSAPI', keytab: path } });
+    expect(inspect(options, { depth: 10 })).not.toContain(PW);
+    expect(JSON.stringify(options)).not.toContain(PW);
+    const pool = createPool({ hosts: ['h1'], auth: { mechanism: 'GSSAPI', keytab: path }, healthCheckIntervalMs: 0 });
+    expect(inspect(pool, { depth: 10 })).not.toContain(PW);
+    pool.destroy();
   });
 });
