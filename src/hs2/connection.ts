@@ -8,7 +8,6 @@ import { inspect } from 'node:util';
 import { ClientClosedError, ConnectTimeoutError, ImpalaError, ProtocolError } from '../errors.js';
 import { statementText, type StatementParams } from '../sql/prepare.js';
 import { impala, tcli, type TCLITypes } from '../wire/gen.js';
-import type { FrameParser } from '../wire/sasl-frames.js';
 import type { Column } from './columns.js';
 import { finishesWithin } from '../util/finishes-within.js';
 import { BackgroundWork } from './background-work.js';
@@ -18,10 +17,7 @@ import { Operation, type OperationContext } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
 import { RpcChannel } from './rpc-channel.js';
 import { toRowArrays, toRowObjects, type Row, type Value } from './row-set.js';
-import { saslHandshake } from './sasl-exchange.js';
-import { gssapiMechanism } from './sasl-gssapi.js';
-import { plainMechanism } from './sasl-plain.js';
-import { openSocket } from './socket-connect.js';
+import { openChannel } from './open-transport.js';
 import { checkStatus } from './status.js';
 import { resolveStatementOptions, type ResolvedStatementOptions, type StatementOptions } from './statement-options.js';
 import { trackSessionState, type SessionState } from './session-state.js';
@@ -136,21 +132,7 @@ export class Hs2Connection {
   static async open(opts: ResolvedConnectOptions): Promise<Hs2Connection> {
     const coordinator = `${opts.host}:${opts.port}`;
     const deadline = Date.now() + opts.connectTimeoutMs;
-    const socket = await openSocket(opts, deadline);
-    let frames: FrameParser | undefined;
-    if (opts.auth.mechanism !== 'NOSASL') {
-      const mechanism = opts.auth.mechanism === 'PLAIN' ? plainMechanism(opts.auth, coordinator) : await gssapiMechanism(opts.auth, opts.host, coordinator).catch((err: unknown) => {
-        socket.destroy();
-        throw err;
-      });
-      frames = await saslHandshake(socket, mechanism, coordinator, deadline, opts.maxMessageBytes);
-    }
-    const channel = new RpcChannel(socket, {
-      coordinator,
-      rpcTimeoutMs: opts.rpcTimeoutMs,
-      maxMessageBytes: opts.maxMessageBytes,
-      ...(frames ? { frames } : {}),
-    });
+    const channel = await openChannel(opts, deadline);
     try {
       const configuration: Record<string, string> = { ...opts.queryOptions };
       if (opts.database) configuration['use:database'] = opts.database;

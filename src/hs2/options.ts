@@ -70,8 +70,19 @@ export interface GssapiAuth {
   keytab?: string;
 }
 
+/**
+ * A JSON Web Token sent as `Authorization: Bearer` (impalad's
+ * `--jwt_token_auth`); HS2 over HTTP only.
+ */
+export interface JwtAuth {
+  /** JWT bearer token. */
+  mechanism: 'JWT';
+  /** The token; never logged, never in errors. */
+  token: string;
+}
+
 /** How the connection authenticates. */
-export type AuthOptions = NoSaslAuth | PlainAuth | GssapiAuth;
+export type AuthOptions = NoSaslAuth | PlainAuth | GssapiAuth | JwtAuth;
 
 /**
  * SASL PLAIN after validation. The password is boxed in a {@link Secret} so
@@ -110,11 +121,23 @@ export interface ResolvedGssapiAuth {
 }
 
 /**
+ * A JWT after validation.
+ *
+ * @internal
+ */
+export interface ResolvedJwtAuth {
+  /** JWT bearer token. */
+  mechanism: 'JWT';
+  /** The token. */
+  token: Secret;
+}
+
+/**
  * Authentication after validation.
  *
  * @internal
  */
-export type ResolvedAuth = NoSaslAuth | ResolvedPlainAuth | ResolvedGssapiAuth;
+export type ResolvedAuth = NoSaslAuth | ResolvedPlainAuth | ResolvedGssapiAuth | ResolvedJwtAuth;
 
 /**
  * What {@link resolveConnectOptions} accepts: {@link ConnectOptions}, or
@@ -135,8 +158,18 @@ export type TlsOptions = boolean | Pick<TlsConnectionOptions, 'ca' | 'cert' | 'k
 export interface ConnectOptions {
   /** Host name or IP of the impalad coordinator. Required. */
   host: string;
-  /** HS2 port. Default 21050. */
+  /** HS2 port. Default 21050, or 28000 with `transport: 'http'`. */
   port?: number;
+  /**
+   * `tcp`: Thrift over a socket (impalad's `--hs2_port`). `http`: Thrift over
+   * HTTP POSTs (`--hs2_http_port`; Knox, cloud and proxied setups), with
+   * Basic, SPNEGO or JWT authentication and impalad's auth cookie. Default `tcp`.
+   */
+  transport?: 'tcp' | 'http';
+  /** HTTP path of the HS2 endpoint (`transport: 'http'`). Default `/cliservice`. */
+  httpPath?: string;
+  /** Extra HTTP headers sent with every request (`transport: 'http'`), e.g. for a gateway. Default none. */
+  httpHeaders?: Record<string, string>;
   /** Deadline for TCP connect + TLS + SASL + OpenSession, in ms. Default 5000 (HAProxy's `timeout connect` in Impala's proxy guide). */
   connectTimeoutMs?: number;
   /** Deadline for any single RPC's answer, in ms; past it the connection is discarded. Default 60000. */
@@ -187,6 +220,9 @@ export interface ConnectOptions {
 export interface ResolvedConnectOptions {
   host: string;
   port: number;
+  transport: 'tcp' | 'http';
+  httpPath: string;
+  httpHeaders: Record<string, string>;
   connectTimeoutMs: number;
   rpcTimeoutMs: number;
   maxMessageBytes: number;
@@ -205,12 +241,15 @@ export interface ResolvedConnectOptions {
 export const CONNECTION_NUMBER_KEYS = ['connectTimeoutMs', 'rpcTimeoutMs', 'maxMessageBytes', 'fetchSize', 'maxPollIntervalMs', 'fetchRowsTimeoutMs'] as const;
 
 /** Connection option names other than the address (shared with the pool's options). */
-export const CONNECTION_OPTION_KEYS = ['auth', 'tls', 'username', 'database', 'queryOptions', 'timestampsAsDate', ...CONNECTION_NUMBER_KEYS] as const;
+export const CONNECTION_OPTION_KEYS = ['auth', 'tls', 'transport', 'httpPath', 'httpHeaders', 'username', 'database', 'queryOptions', 'timestampsAsDate', ...CONNECTION_NUMBER_KEYS] as const;
 
 const KNOWN = ['host', 'port', ...CONNECTION_OPTION_KEYS] as const;
 
 /** Default HS2 binary port of impalad. */
 export const DEFAULT_HS2_PORT = 21050;
+
+/** Default HS2-over-HTTP port of impalad. */
+export const DEFAULT_HS2_HTTP_PORT = 28000;
 
 /**
  * Checks options and fills defaults. Does not change `options`.
@@ -224,13 +263,18 @@ export function resolveConnectOptions(options: ConnectInput): ResolvedConnectOpt
   rejectUnknown('connect', options, KNOWN);
   const host = stringOption('host', options.host);
   if (host === undefined) throw new TypeError('option host is required');
+  const transport = enumOption('transport', options.transport, ['tcp', 'http'] as const, 'tcp');
+  const auth = checkTransport(checkCleartext(resolveAuth(options.auth), resolveTls(options.tls)), transport);
   return {
     host,
-    port: intOption('port', options.port, DEFAULT_HS2_PORT, 1, 65535),
+    port: intOption('port', options.port, transport === 'http' ? DEFAULT_HS2_HTTP_PORT : DEFAULT_HS2_PORT, 1, 65535),
+    transport,
+    httpPath: httpPathOption(options.httpPath),
+    httpHeaders: httpHeadersOption(options.httpHeaders),
     connectTimeoutMs: msOption('connectTimeoutMs', options.connectTimeoutMs, 5000),
     rpcTimeoutMs: msOption('rpcTimeoutMs', options.rpcTimeoutMs, 60_000),
     maxMessageBytes: intOption('maxMessageBytes', options.maxMessageBytes, 128 * 1024 * 1024, 1024, 2 ** 31 - 1),
-    auth: checkCleartext(resolveAuth(options.auth), resolveTls(options.tls)),
+    auth,
     tls: resolveTls(options.tls),
     username: stringOption('username', options.username),
     database: stringOption('database', options.database),
@@ -254,12 +298,19 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
   if (auth === undefined) return { mechanism: 'NOSASL' };
   if (auth === null || typeof auth !== 'object') throw new TypeError(`option auth must be an object, got ${describe(auth)}`);
   const a = auth as Record<string, unknown>;
-  const mechanism = enumOption('auth.mechanism', a.mechanism, ['NOSASL', 'PLAIN', 'GSSAPI'] as const, 'NOSASL');
+  const mechanism = enumOption('auth.mechanism', a.mechanism, ['NOSASL', 'PLAIN', 'GSSAPI', 'JWT'] as const, 'NOSASL');
   if (mechanism === 'NOSASL') {
     rejectUnknown('auth', a, ['mechanism']);
     return { mechanism };
   }
   if (mechanism === 'GSSAPI') return resolveGssapi(a);
+  if (mechanism === 'JWT') {
+    rejectUnknown('auth', a, ['mechanism', 'token']);
+    if (Secret.isSecret(a.token)) return { mechanism, token: a.token };
+    // A token is never described, even of the wrong type.
+    if (typeof a.token !== 'string' || a.token.length === 0 || /[\s]/.test(a.token)) throw new TypeError('option auth.token must be a non-empty string without white space');
+    return { mechanism, token: new Secret(a.token) };
+  }
   // Fields of another mechanism (a token, a keytab) would otherwise be ignored without a word.
   rejectUnknown('auth', a, ['mechanism', 'username', 'password', 'allowCleartext']);
   const username = stringOption('auth.username', a.username);
@@ -311,6 +362,41 @@ function resolveGssapi(a: Record<string, unknown>): ResolvedGssapiAuth {
   const resolved: ResolvedGssapiAuth = { mechanism: 'GSSAPI', service: service ?? 'impala', kerberosHostFqdn, clientPrincipal, keytab };
   resolvedGssapi.add(resolved);
   return resolved;
+}
+
+/**
+ * Refuses what a transport cannot carry: a JWT over TCP (impalad takes JWTs
+ * on its HTTP endpoint only).
+ *
+ * @throws TypeError naming the option
+ * @internal
+ */
+export function checkTransport(auth: ResolvedAuth, transport: 'tcp' | 'http'): ResolvedAuth {
+  if (auth.mechanism === 'JWT' && transport !== 'http') throw new TypeError("option auth: JWT works over HS2's HTTP transport only; set transport: 'http'");
+  return auth;
+}
+
+function httpPathOption(value: unknown): string {
+  const path = stringOption('httpPath', value) ?? '/cliservice';
+  if (!/^\/[\x21-\x7e]*$/.test(path)) throw new TypeError('option httpPath must start with "/" and hold no spaces or control characters');
+  return path;
+}
+
+// Headers the transport sets itself: a caller's value would break framing or authentication.
+const OWN_HEADERS = new Set(['content-type', 'content-length', 'accept', 'authorization', 'cookie', 'host', 'transfer-encoding', 'connection']);
+
+function httpHeadersOption(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`option httpHeaders must be an object of header name → string, got ${describe(value)}`);
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TypeError(`option httpHeaders has an invalid header name ${describe(name)}`);
+    if (OWN_HEADERS.has(name.toLowerCase())) throw new TypeError(`option httpHeaders.${name} is set by the transport itself`);
+    // Header values are not described: they may carry a gateway's token.
+    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw new TypeError(`option httpHeaders.${name} must be a string without line breaks`);
+    out[name] = v;
+  }
+  return out;
 }
 
 /**

@@ -16,7 +16,6 @@
  * @module
  * @internal
  */
-import type net from 'node:net';
 import {
   ConnectionClosedError,
   ImpalaError,
@@ -29,6 +28,7 @@ import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, type FrameParser } from '../wire/sasl-frames.js';
 import { BinaryProtocol, MessageType, inputProtocol, outputTransport, type MessageHeader } from '../wire/thrift-codec.js';
 import { finishesWithin } from '../util/finishes-within.js';
+import type { Wire } from './http-wire.js';
 
 /** The generated client's method names that the channel may call. */
 export type RpcMethod =
@@ -121,7 +121,7 @@ export class RpcChannel {
   private readonly answerListeners: Array<(method: RpcMethod, ms: number) => void> = [];
 
   constructor(
-    private readonly socket: net.Socket,
+    private readonly socket: Wire,
     private readonly opts: RpcChannelOptions,
   ) {
     this.reader = new MessageReader(opts.maxMessageBytes);
@@ -131,9 +131,15 @@ export class RpcChannel {
     });
     this.client = new service.Client(transport, BinaryProtocol) as GeneratedClient;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) =>
-      this.fail(new ConnectionClosedError(`connection to ${opts.coordinator} failed: ${err.code ?? err.message}`, { cause: err, coordinator: opts.coordinator })),
-    );
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // A transport that already knows what went wrong (an HTTP 401, an oversized answer) says so itself.
+      if (err instanceof ImpalaError) {
+        err.coordinator ??= opts.coordinator;
+        this.fail(err);
+      } else {
+        this.fail(new ConnectionClosedError(`connection to ${opts.coordinator} failed: ${err.code ?? err.message}`, { cause: err, coordinator: opts.coordinator }));
+      }
+    });
     socket.on('close', () =>
       this.fail(new ConnectionClosedError(`${opts.coordinator} closed the connection`, { coordinator: opts.coordinator })),
     );

@@ -137,3 +137,22 @@ export async function gssapiMechanism(auth: ResolvedGssapiAuth, host: string, co
     refused: (reason) => new AuthenticationError(`${coordinator} rejected Kerberos (SASL GSSAPI) authentication: ${reason}`, { coordinator, reason: 'rejected' }),
   };
 }
+
+/**
+ * A fresh SPNEGO token for one HTTP request to `host` (`Authorization:
+ * Negotiate …`), for the same service principal GSSAPI over TCP uses, as
+ * impala-shell asks for it over HTTP.
+ */
+export async function spnegoToken(auth: ResolvedGssapiAuth, host: string, coordinator: string): Promise<string> {
+  const krb = loadKerberos(coordinator);
+  if (auth.keytab) process.env.KRB5_CLIENT_KTNAME = auth.keytab.reveal();
+  try {
+    const client = await krb.initializeClient(gssServiceName(auth, host), {
+      mechOID: krb.GSS_MECH_OID_SPNEGO,
+      ...(auth.clientPrincipal ? { principal: auth.clientPrincipal } : {}),
+    });
+    return await client.step('');
+  } catch (err) {
+    throw kerberosFailure(err, 'SPNEGO', coordinator);
+  }
+}
