@@ -18,9 +18,9 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import { AuthenticationError, ImpalaError, MessageTooLargeError, ProtocolError } from '../errors.js';
+import { AuthenticationError, ConnectError, ImpalaError, MessageTooLargeError, ProtocolError } from '../errors.js';
 import type { ResolvedConnectOptions } from './options.js';
+import { tlsAdvice, tlsConnectOptions } from './socket-connect.js';
 
 /** What the RPC channel needs of a transport: a socket's shape. */
 export interface Wire {
@@ -100,13 +100,7 @@ export class HttpWire extends EventEmitter implements Wire {
     // One socket: requests take turns, as on a TCP connection (maxSockets 1, kept alive).
     const common = { keepAlive: true, maxSockets: 1 };
     if (opts.tls) {
-      const servername = opts.tls.servername ?? (net.isIP(opts.host) ? undefined : opts.host);
-      this.agent = new https.Agent({
-        ...common,
-        ...opts.tls,
-        ...(servername === undefined ? {} : { servername }),
-        rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
-      });
+      this.agent = new https.Agent({ ...common, ...tlsConnectOptions(opts) });
     } else {
       this.agent = new http.Agent(common);
     }
@@ -194,7 +188,8 @@ export class HttpWire extends EventEmitter implements Wire {
         });
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
-        if (!this.closed) this.emit('error', err);
+        const advice = tlsAdvice(err, opts);
+        if (!this.closed) this.emit('error', advice ? new ConnectError(`TLS handshake with ${this.coordinator} failed: ${advice}`, { cause: err, coordinator: this.coordinator }) : err);
         resolve(undefined);
       });
       req.end(body);

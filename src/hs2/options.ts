@@ -152,7 +152,18 @@ export type ConnectInput = Omit<ConnectOptions, 'auth'> & { auth?: AuthOptions |
  * TLS settings. `true` means TLS with the system's CAs and hostname checks.
  * Hostnames are always verified unless you pass `rejectUnauthorized: false`.
  */
-export type TlsOptions = boolean | Pick<TlsConnectionOptions, 'ca' | 'cert' | 'key' | 'servername' | 'rejectUnauthorized' | 'checkServerIdentity' | 'minVersion'>;
+export type TlsOptions = boolean | Pick<TlsConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'servername' | 'rejectUnauthorized' | 'checkServerIdentity' | 'minVersion'>;
+
+/**
+ * TLS settings after validation: the client key and its passphrase (mutual
+ * TLS) held in {@link Secret}s, revealed only to the TLS handshake.
+ *
+ * @internal
+ */
+export type ResolvedTls = Omit<Exclude<TlsOptions, boolean>, 'key' | 'passphrase'> & {
+  key?: Secret<NonNullable<TlsConnectionOptions['key']>>;
+  passphrase?: Secret;
+};
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -227,7 +238,7 @@ export interface ResolvedConnectOptions {
   rpcTimeoutMs: number;
   maxMessageBytes: number;
   auth: ResolvedAuth;
-  tls: false | Exclude<TlsOptions, boolean>;
+  tls: false | ResolvedTls;
   username: string | undefined;
   database: string | undefined;
   queryOptions: Record<string, string>;
@@ -420,8 +431,19 @@ function resolveTls(tls: unknown): ResolvedConnectOptions['tls'] {
     throw new TypeError(`option tls must be a boolean or an object, got ${describe(tls)}`);
   }
   const t = tls as Record<string, unknown>;
-  rejectUnknown('tls', t, ['ca', 'cert', 'key', 'servername', 'rejectUnauthorized', 'checkServerIdentity', 'minVersion']);
+  rejectUnknown('tls', t, ['ca', 'cert', 'key', 'passphrase', 'servername', 'rejectUnauthorized', 'checkServerIdentity', 'minVersion']);
   boolOption('tls.rejectUnauthorized', t.rejectUnauthorized, true);
   stringOption('tls.servername', t.servername);
-  return { ...(t as Exclude<TlsOptions, boolean>) };
+  const { key, passphrase, ...rest } = t as Exclude<TlsOptions, boolean>;
+  const resolved: ResolvedTls = { ...rest };
+  // Key material is never described, even of the wrong type.
+  if (key !== undefined) {
+    if (!Secret.isSecret(key) && typeof key !== 'string' && !Buffer.isBuffer(key) && !Array.isArray(key)) throw new TypeError('option tls.key must be a PEM string, a Buffer or an array of them');
+    resolved.key = Secret.isSecret<NonNullable<TlsConnectionOptions['key']>>(key) ? key : new Secret(key);
+  }
+  if (passphrase !== undefined) {
+    if (!Secret.isSecret(passphrase) && typeof passphrase !== 'string') throw new TypeError('option tls.passphrase must be a string');
+    resolved.passphrase = Secret.isSecret(passphrase) ? passphrase : new Secret(passphrase);
+  }
+  return resolved;
 }

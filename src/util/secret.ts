@@ -27,26 +27,29 @@ export const REDACTED = '[redacted]';
  * s.reveal();        // 'hunter2'
  * ```
  */
-export class Secret {
-  readonly #value: string;
+export class Secret<T = string> {
+  readonly #value: T;
 
   /**
-   * @param value - the credential
-   * @throws TypeError when `value` is not a string (without describing it)
+   * @param value - the credential: a string, or key material (a Buffer, or an array of them, as TLS takes keys)
+   * @throws TypeError when `value` is none of those (without describing it)
    */
-  constructor(value: string) {
-    if (typeof value !== 'string') throw new TypeError('a Secret holds a string');
+  constructor(value: T) {
+    const ok = (v: unknown): boolean => typeof v === 'string' || Buffer.isBuffer(v);
+    if (!ok(value) && !(Array.isArray(value) && value.every((v) => ok(v) || (typeof v === 'object' && v !== null)))) {
+      throw new TypeError('a Secret holds a string, a Buffer or an array of them');
+    }
     this.#value = value;
     Object.freeze(this);
   }
 
   /** Whether `value` is a {@link Secret} made by this copy of the library. */
-  static isSecret(value: unknown): value is Secret {
+  static isSecret<T = string>(value: unknown): value is Secret<T> {
     return typeof value === 'object' && value !== null && #value in value;
   }
 
   /** The credential itself. Call it only where it goes on the wire. */
-  reveal(): string {
+  reveal(): T {
     return this.#value;
   }
 
