@@ -15,6 +15,10 @@ export interface ClusterCoordinator {
   readonly hostname: string;
   /** The HS2 port (kept across stop/start and kill/start). */
   readonly port: number;
+  /** The HS2-over-HTTP port (kept across restarts like `port`); undefined unless the cluster has `http`. */
+  readonly httpPort: number | undefined;
+  /** `host:httpPort`, as in `cluster.httpHosts`; undefined unless the cluster has `http`. */
+  readonly httpHost: string | undefined;
   /** Whether it accepts connections now. */
   readonly running: boolean;
   /** Id of its own process while one runs (process isolation); undefined inline. */

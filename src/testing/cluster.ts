@@ -31,6 +31,15 @@ export class LocalCluster {
     return this.coordinators.map((c) => c.host);
   }
 
+  /**
+   * `host:port` of each coordinator's HS2-over-HTTP endpoint, in order
+   * (empty unless started with `http`). Clients POST to any path of it,
+   * e.g. `http://127.0.0.1:PORT/cliservice` (`https://` with `tls`).
+   */
+  get httpHosts(): string[] {
+    return this.coordinators.flatMap((c) => (c.httpHost === undefined ? [] : [c.httpHost]));
+  }
+
   /** Counters of each coordinator, in order. */
   stats(): CoordinatorStats[] {
     return this.coordinators.map((c) => c.stats());
@@ -54,7 +63,8 @@ export class LocalCluster {
 
 /**
  * Starts a local Impala test cluster: real HS2 Thrift servers on loopback
- * (binary protocol; NOSASL, or SASL PLAIN; optional TLS), each with its own
+ * (binary protocol; NOSASL, or SASL PLAIN; optional TLS; optionally HS2
+ * over HTTP too, see {@link ClusterOptions.http}), each with its own
  * DuckDB catalog, speaking closely enough like impalad that stock HS2
  * clients work.
  *
@@ -75,7 +85,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   const inChildren = isolation === 'process';
   // A killed child process loses its catalog; the bus's log is what it rebuilds from.
   const bus = count > 1 || inChildren ? new CatalogBus(catalogDelayMs, inChildren) : undefined;
-  const configs = ports.map((port, index) => ({ ...shared, index, port }));
+  const configs = ports.map((port, index) => ({ ...shared, index, port, httpPort: shared.http?.ports[index] ?? 0 }));
   const started: ClusterCoordinator[] = [];
   try {
     if (inChildren) {

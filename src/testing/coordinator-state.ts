@@ -11,6 +11,7 @@ import type { Catalog } from './catalog.js';
 import type { Operation, OperationHooks } from './operation.js';
 import type { Session } from './session.js';
 import type { StatementKind } from './statement-plan.js';
+import { copyHttpStats, type HttpEndpointStats } from './http/http-stats.js';
 
 /** Counters of one coordinator, as `stats()` reports them. */
 export interface CoordinatorStats {
@@ -38,6 +39,8 @@ export interface CoordinatorStats {
   connectionsTotal: number;
   /** HS2 requests received, by method name (`ExecuteStatement`, `FetchResults`, …), total. */
   rpcs: Record<string, number>;
+  /** The HTTP endpoint's counters; only when the cluster has HTTP on. */
+  http?: HttpEndpointStats;
 }
 
 /** How many closed operations stay available to GetRuntimeProfile/GetExecSummary. */
@@ -69,6 +72,8 @@ export class CoordinatorState implements OperationHooks {
   syncCatalog: (() => Promise<void>) | undefined;
   /** Admission control, when configured. */
   admission: AdmissionController | undefined;
+  /** The HTTP endpoint's counters, when it has one. */
+  http: HttpEndpointStats | undefined;
   private readonly running = new Set<Operation>();
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -147,6 +152,27 @@ export class CoordinatorState implements OperationHooks {
     if (reason === undefined) this.sessions.delete(session.key);
   }
 
+  /**
+   * Connection `id` closed. Sessions it was the last connection of are
+   * disconnected: closed at once when `timeoutMs` is 0, else closed once
+   * they stay without a connection that long (impalad's `ConnectionEnd` with
+   * `--disconnected_session_timeout`).
+   */
+  releaseConnection(id: number, timeoutMs: number): void {
+    for (const s of [...this.sessions.values()]) {
+      if (s.closed || !s.connections.delete(id) || s.connections.size > 0) continue;
+      if (timeoutMs === 0) {
+        this.closeSession(s);
+        continue;
+      }
+      const at = performance.now();
+      s.disconnectedAtMs = at;
+      setTimeout(() => {
+        if (!s.closed && s.connections.size === 0 && s.disconnectedAtMs === at) this.closeSession(s);
+      }, timeoutMs).unref();
+    }
+  }
+
   /** Closes every session (coordinator stop). */
   closeAll(): void {
     for (const s of [...this.sessions.values()]) this.closeSession(s);
@@ -173,6 +199,7 @@ export class CoordinatorState implements OperationHooks {
       connectionsOpen: this.connectionsOpen,
       connectionsTotal: this.connectionsTotal,
       rpcs: { ...this.rpcs },
+      ...(this.http ? { http: copyHttpStats(this.http) } : {}),
     };
   }
 }

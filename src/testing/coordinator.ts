@@ -12,12 +12,13 @@ import type { CatalogLink } from './catalog-bus.js';
 import { Catalog } from './catalog.js';
 import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from './cluster-coordinator.js';
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
-import { Hs2Handler } from './hs2-handler.js';
+import { Hs2Handler, type ConnectionInfo } from './hs2-handler.js';
 import { Hs2Server } from './hs2-server.js';
+import { HttpEndpoint } from './http/http-endpoint.js';
+import { newHttpStats } from './http/http-stats.js';
 import { countingHandler } from './rpc-counter.js';
 import type { ResolvedClusterOptions } from './options.js';
 import { WEBSERVER_BASE_PORT } from './server-info.js';
-import type { ServerConnection } from './server-connection.js';
 
 // impalad's cap on rows in one FetchResults answer is the client's ask; ours
 // also bounds memory per answer.
@@ -31,6 +32,8 @@ export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordin
   index: number;
   /** Port to listen on; 0 lets the OS pick. */
   port: number;
+  /** HTTP port to listen on when `http` is set; 0 (default) lets the OS pick. */
+  httpPort?: number;
   /** The cluster's metadata propagation, when there are other coordinators (or a log to keep). */
   bus?: CatalogLink;
   /** Called just before each answer is written (a child process reports its counters then). */
@@ -42,16 +45,20 @@ export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordin
 /** A coordinator running inside this process (`isolation: 'inline'`). */
 export class Coordinator implements ClusterCoordinator {
   private readonly server: Hs2Server;
+  private readonly http: HttpEndpoint | undefined;
   private readonly state: CoordinatorState;
+  // Its HTTP options (keys and secrets among them) live in the endpoint only.
+  private readonly config: Omit<CoordinatorConfig, 'http'>;
   private latency: number;
   private fault: ProtocolFault | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  // One sequence for both ports: sessions remember connections by number.
+  private connectionIds = 1;
 
-  private constructor(
-    private readonly config: CoordinatorConfig,
-    catalog: Catalog,
-  ) {
+  private constructor(config: CoordinatorConfig, catalog: Catalog) {
+    const { http, ...rest } = config;
+    this.config = rest;
     this.latency = config.latencyMs;
     this.fault = config.fault;
     this.state = new CoordinatorState(catalog, '', `${config.host}:${WEBSERVER_BASE_PORT + config.index}`);
@@ -62,22 +69,39 @@ export class Coordinator implements ClusterCoordinator {
       this.state.syncCatalog = () => bus.flush(config.index);
       this.state.propagationDelayMs = bus.delayMs;
     }
-    this.server = new Hs2Server({
+    const createHandler = (info: ConnectionInfo): object =>
+      countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) => this.state.countRpc(method));
+    const shared = {
       hostname: config.host,
       users: config.users,
       tls: config.tls,
       maxMessageBytes: config.maxMessageBytes,
-      createHandler: (info) =>
-        countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) => this.state.countRpc(method)),
+      createHandler,
       latencyMs: () => this.latency,
       fault: () => this.fault,
+      nextConnectionId: () => this.connectionIds++,
       ...(config.beforeAnswer ? { beforeAnswer: config.beforeAnswer } : {}),
-      onOpen: () => {
-        this.state.connectionsOpen += 1;
-        this.state.connectionsTotal += 1;
-      },
-      onClose: (conn) => this.onDisconnect(conn),
+    };
+    const opened = (): void => {
+      this.state.connectionsOpen += 1;
+      this.state.connectionsTotal += 1;
+    };
+    this.server = new Hs2Server({
+      ...shared,
+      onOpen: opened,
+      onClose: (conn) => this.onDisconnect(conn.info.id, config.disconnectedSessionTimeoutMs),
     });
+    if (http) {
+      this.state.http = newHttpStats();
+      this.http = new HttpEndpoint({
+        ...shared,
+        options: http,
+        stats: this.state.http,
+        onOpen: opened,
+        // HTTP clients may use a new connection for any request; impalad keeps their sessions for --disconnected_session_timeout.
+        onClose: (id) => this.onDisconnect(id, http.disconnectedSessionTimeoutMs),
+      });
+    }
   }
 
   /**
@@ -116,6 +140,16 @@ export class Coordinator implements ClusterCoordinator {
     return this.server.port;
   }
 
+  /** The HS2-over-HTTP port; undefined without `http`. */
+  get httpPort(): number | undefined {
+    return this.http?.port;
+  }
+
+  /** `host:httpPort`, as in `cluster.httpHosts`; undefined without `http`. */
+  get httpHost(): string | undefined {
+    return this.http ? `${this.config.host}:${this.http.port}` : undefined;
+  }
+
   /** Whether it accepts connections now. */
   get running(): boolean {
     return this.server.listening;
@@ -138,6 +172,12 @@ export class Coordinator implements ClusterCoordinator {
   async start(): Promise<void> {
     if (this.closed) throw new Error('the coordinator is closed');
     await this.server.listen(this.server.port || this.config.port);
+    try {
+      await this.http?.listen(this.http.port || (this.config.httpPort ?? 0));
+    } catch (err) {
+      await this.server.close();
+      throw err;
+    }
     this.state.address = this.host;
     this.state.shutdownMessage = undefined;
     this.startSweeper();
@@ -154,13 +194,14 @@ export class Coordinator implements ClusterCoordinator {
 
   private async halt(drainMs: number): Promise<void> {
     this.stopSweeper();
-    await this.server.close(drainMs);
+    await Promise.all([this.server.close(drainMs), this.http?.close(drainMs)]);
     this.state.closeAll();
   }
 
   /** Drops every client connection (the port stays open), as a network blip would. */
   dropConnections(): Promise<void> {
     this.server.dropConnections();
+    this.http?.dropConnections();
     return Promise.resolve();
   }
 
@@ -199,11 +240,13 @@ export class Coordinator implements ClusterCoordinator {
    */
   pause(): void {
     this.server.pause();
+    this.http?.pause();
   }
 
   /** Undoes {@link pause}: held requests are answered. */
   resume(): void {
     this.server.resume();
+    this.http?.resume();
   }
 
   /**
@@ -229,20 +272,9 @@ export class Coordinator implements ClusterCoordinator {
     this.state.catalog.close();
   }
 
-  private onDisconnect(conn: ServerConnection): void {
+  private onDisconnect(id: number, timeoutMs: number): void {
     this.state.connectionsOpen -= 1;
-    const timeout = this.config.disconnectedSessionTimeoutMs;
-    const at = performance.now();
-    for (const s of [...this.state.sessions.values()]) {
-      if (s.connectionId !== conn.info.id || s.closed) continue;
-      if (timeout === 0) {
-        this.state.closeSession(s);
-        continue;
-      }
-      setTimeout(() => {
-        if (!s.closed && s.lastUsedMs <= at) this.state.closeSession(s);
-      }, timeout).unref();
-    }
+    this.state.releaseConnection(id, timeoutMs);
   }
 
   private startSweeper(): void {

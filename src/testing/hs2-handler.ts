@@ -10,7 +10,7 @@ import Int64 from 'node-int64';
 import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
 import { analyzeStatement } from './analyzer.js';
 import type { CoordinatorState } from './coordinator-state.js';
-import { StatementError, invalidQueryHandle, invalidSession } from './impala-errors.js';
+import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSessionUser } from './impala-errors.js';
 import { typeDesc } from './impala-types.js';
 import { DEFAULT_QUERY_OPTIONS } from './meta-statements.js';
 import { Operation } from './operation.js';
@@ -21,11 +21,11 @@ import { Session } from './session.js';
 import { IMPALA_VERSION } from './server-info.js';
 import { statementKind } from './sql-translate.js';
 
-/** Who is on the other end of a connection. */
+/** Who is on the other end of a connection (over HTTP: of one request). */
 export interface ConnectionInfo {
   /** Connection number on this coordinator. */
   id: number;
-  /** User authenticated by SASL, if any. */
+  /** User authenticated by SASL (or, over HTTP, by the request's credentials or cookie), if any. */
   user: string | undefined;
   /** Peer `host:port`. */
   peer: string;
@@ -97,8 +97,19 @@ export class Hs2Handler {
     const s = id ? this.state.sessions.get(id.guid?.toString('hex') ?? '') : undefined;
     if (!s || !id?.secret || !s.secret.equals(id.secret)) throw invalidSession(printable(id?.guid));
     if (s.closed) throw s.closedReason ? new StatementError(s.closedReason) : invalidSession(s.printableId);
-    s.touch();
+    this.claim(s);
     return s;
+  }
+
+  /**
+   * As impalad's `ScopedSessionState::WithSession`: the request's
+   * authenticated user must be the session's, and the session is now also
+   * linked to this request's connection.
+   */
+  private claim(s: Session): void {
+    if (this.conn.user !== undefined && this.conn.user !== s.user) throw unauthorizedSessionUser(this.conn.user, s.user);
+    s.touch();
+    s.usedOn(this.conn.id);
   }
 
   private operation(handle: TCLITypes.TOperationHandle | null | undefined, archived = false): Operation {
@@ -106,7 +117,7 @@ export class Hs2Handler {
     const key = id?.guid?.toString('hex') ?? '';
     const op = this.state.operations.get(key) ?? (archived ? this.state.archive.get(key) : undefined);
     if (!op || !id?.secret || !op.secret.equals(id.secret)) throw invalidQueryHandle(printable(id?.guid));
-    op.session.touch();
+    this.claim(op.session);
     op.lastClientMs = performance.now();
     return op;
   }

@@ -28,6 +28,8 @@ export interface Hs2ServerConfig extends ConnectionConfig {
   onOpen(conn: ServerConnection): void;
   /** A connection closed. */
   onClose(conn: ServerConnection): void;
+  /** Numbers connections (a coordinator shares one sequence between its TCP and HTTP ports); default 1, 2, 3, … */
+  nextConnectionId?(): number;
 }
 
 /** A socket server speaking HS2. */
@@ -79,7 +81,7 @@ export class Hs2Server {
   }
 
   private accept(socket: net.Socket): void {
-    const conn = new ServerConnection(socket, this.nextId++, this.config);
+    const conn = new ServerConnection(socket, this.config.nextConnectionId?.() ?? this.nextId++, this.config);
     this.connections.add(conn);
     if (this.paused) conn.pause();
     this.config.onOpen(conn);

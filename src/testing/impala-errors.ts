@@ -37,6 +37,14 @@ export function invalidSession(printableId: string): StatementError {
   return new StatementError(`Invalid session id: ${printableId}`);
 }
 
+/**
+ * impalad's UNAUTHORIZED_SESSION_USER: a request authenticated as one user
+ * named a session another user opened (Impala's common/thrift/generate_error_codes.py).
+ */
+export function unauthorizedSessionUser(connectionUser: string, sessionUser: string): StatementError {
+  return new StatementError(`The user authorized on the connection '${connectionUser}' does not match the session username '${sessionUser}'`);
+}
+
 /** Impala's message for an operation handle it does not know. */
 export function invalidQueryHandle(printableId: string): StatementError {
   return new StatementError(`Invalid or unknown query handle: ${printableId}.`);

@@ -3,7 +3,7 @@
  * benchmarks. Each coordinator is a real HiveServer2 Thrift server on
  * loopback that answers like impalad (sessions, async operations, columnar
  * results, Impala's errors, ping, runtime profile, exec summary), with SQL run
- * on DuckDB.
+ * on DuckDB; optionally also HS2 over HTTP, with impalad's authentication.
  *
  * @module
  */
@@ -12,6 +12,8 @@ export { Coordinator } from './coordinator.js';
 export type { ClusterCoordinator } from './cluster-coordinator.js';
 export type { CoordinatorStats } from './coordinator-state.js';
 export type { ClusterOptions, ClusterTls, PlainServerAuth, AdmissionOptions } from './options.js';
+export type { HttpEndpointOptions, JwtOptions, NegotiateAcceptor, NegotiateResult } from './http/http-options.js';
+export type { HttpEndpointStats, HttpAuthCounts } from './http/http-stats.js';
 export type { StatementKind } from './statement-plan.js';
 export { formatQueryId } from './query-id.js';
 export { PROTOCOL_FAULTS } from './protocol-fault.js';

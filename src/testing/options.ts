@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { enumOption, intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
 import type { PlainUsers } from './server-connection.js';
 import type { ServerTls } from './hs2-server.js';
+import { resolveHttpOptions, type HttpEndpointOptions, type ResolvedHttpOptions } from './http/http-options.js';
 
 /** SASL PLAIN authentication (what LDAP-backed impalads ask for). */
 export interface PlainServerAuth {
@@ -77,6 +78,13 @@ export interface ClusterOptions {
   admission?: AdmissionOptions;
   /** Delay added to every answer of every coordinator, in ms (`setLatency` changes it later). Default 0. */
   latencyMs?: number;
+  /**
+   * Also serve HS2 over HTTP on every coordinator (impalad's
+   * `--hs2_http_port`): `true` for the defaults, or options. HTTPS when `tls`
+   * is set; HTTP Basic against `auth`'s users, JWT and SPNEGO as configured,
+   * with impalad's auth cookie. Default off.
+   */
+  http?: boolean | HttpEndpointOptions;
 }
 
 /** Impala admission control, per coordinator (one resource pool). */
@@ -105,6 +113,7 @@ export interface ResolvedClusterOptions {
   isolation: 'inline' | 'process';
   admission: Required<AdmissionOptions> | undefined;
   latencyMs: number;
+  http: ResolvedHttpOptions | undefined;
 }
 
 const KNOWN = [
@@ -122,6 +131,7 @@ const KNOWN = [
   'idleQueryTimeoutMs',
   'admission',
   'latencyMs',
+  'http',
 ] as const;
 
 /**
@@ -158,6 +168,7 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
     isolation: isolation === 'in-process' ? 'inline' : isolation,
     admission: resolveAdmission(options.admission),
     latencyMs: msOption('latencyMs', options.latencyMs, 0, true),
+    http: resolveHttpOptions(options.http, coordinators),
   };
 }
 

@@ -11,9 +11,9 @@ import type net from 'node:net';
 import { service } from '../wire/gen.js';
 import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../wire/sasl-frames.js';
-import { BinaryProtocol, inputProtocol, outputTransport } from '../wire/thrift-codec.js';
 import type { ConnectionInfo } from './hs2-handler.js';
 import { corruptReply, type ProtocolFault } from './protocol-fault.js';
+import { processMessage, type Hs2Processor } from './thrift-dispatch.js';
 
 /** SASL PLAIN users: name → password. */
 export type PlainUsers = Readonly<Record<string, string>>;
@@ -44,7 +44,7 @@ export class ServerConnection {
   private readonly reader: MessageReader;
   private readonly frames: FrameParser;
   private phase: 'plain' | 'sasl-start' | 'sasl-response' | 'framed';
-  private processor: InstanceType<typeof service.Processor> | undefined;
+  private processor: Hs2Processor | undefined;
   private readonly queue: Buffer[] = [];
   private busy = false;
   private closed = false;
@@ -196,29 +196,6 @@ export class ServerConnection {
   }
 
   private process(msg: Buffer): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      const output = new BinaryProtocol(outputTransport(resolve));
-      output.writeDouble = writeExactDouble(output);
-      try {
-        this.processor!.process(inputProtocol(msg), output);
-      } catch (err) {
-        reject(err);
-      }
-    });
+    return processMessage(this.processor!, msg);
   }
-}
-
-/**
- * The thrift runtime's writeDouble tests `v < 0` for the sign bit, so -0 goes
- * out as 0. impalad's C++ Thrift writes the IEEE bits, and Impala keeps -0
- * through evaluation (NumericLiteral.isImpalaDouble leaves it unfolded), so a
- * DOUBLE -0 must reach clients as -0.
- */
-function writeExactDouble(protocol: InstanceType<typeof BinaryProtocol>): (v: number) => void {
-  const trans = (protocol as unknown as { trans: { write(b: Buffer): void } }).trans;
-  return (v) => {
-    const b = Buffer.allocUnsafe(8);
-    b.writeDoubleBE(v);
-    trans.write(b);
-  };
 }

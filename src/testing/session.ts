@@ -29,6 +29,14 @@ export class Session {
   closed = false;
   /** Why requests are refused once `closed` (Impala's message), when not the plain invalid-id one. */
   closedReason: string | undefined;
+  /**
+   * Open connections that have used it (impalad's `SessionState::connections`):
+   * the one that opened it, and any other a request naming it came on, as
+   * HTTP clients do. When the last one closes, the session is disconnected.
+   */
+  readonly connections = new Set<number>();
+  /** performance.now() of when its last connection closed, while it has none. */
+  disconnectedAtMs: number | undefined;
 
   /**
    * @param user - the authenticated (or claimed) user
@@ -41,11 +49,19 @@ export class Session {
     readonly protocolVersion: number,
     readonly connectionId: number,
     readonly clientAddress: string,
-  ) {}
+  ) {
+    this.connections.add(connectionId);
+  }
 
   /** Marks the session used now. */
   touch(): void {
     this.lastUsedMs = performance.now();
+  }
+
+  /** Records that a request naming it came on connection `id` (impalad's `AddSessionToConnection`). */
+  usedOn(id: number): void {
+    this.connections.add(id);
+    this.disconnectedAtMs = undefined;
   }
 
   /** Sets a query option; an empty value removes it (back to the default). */

@@ -11,6 +11,7 @@
  */
 import { Coordinator } from '../coordinator.js';
 import type { ProtocolFault } from '../protocol-fault.js';
+import type { NegotiateResult } from '../http/http-options.js';
 import type { ChildInit, ChildReady } from './child-init.js';
 import { IpcPeer, type IpcChannel } from './ipc-peer.js';
 import { RemoteCatalogLink } from './remote-catalog-link.js';
@@ -43,6 +44,11 @@ function report(): void {
   peer.notify('stats', stats);
 }
 
+// Buffers may arrive as plain Uint8Arrays.
+function fromParent(r: NegotiateResult): NegotiateResult {
+  return { principal: r.principal, user: r.user, ...(r.response ? { response: Buffer.from(r.response) } : {}) };
+}
+
 function running(): Coordinator {
   if (!coordinator) throw new Error('the coordinator has not started');
   return coordinator;
@@ -50,10 +56,14 @@ function running(): Coordinator {
 
 peer.handle<ChildInit>('init', async (init): Promise<ChildReady> => {
   link.prepare(init.delayMs, init.log);
-  coordinator = await Coordinator.start({ ...init.config, bus: link, beforeAnswer: report });
+  const http = init.config.http && {
+    ...init.config.http,
+    negotiate: init.negotiateInParent ? (token: Buffer) => peer.request<NegotiateResult>('negotiate', token).then(fromParent) : undefined,
+  };
+  coordinator = await Coordinator.start({ ...init.config, http, bus: link, beforeAnswer: report });
   setInterval(report, STATS_INTERVAL_MS).unref();
   report();
-  return { port: coordinator.port };
+  return { port: coordinator.port, httpPort: coordinator.httpPort };
 });
 peer.handle<number>('setLatency', (ms) => running().setLatency(ms));
 peer.handle<ProtocolFault | undefined>('setFault', (fault) => running().setFault(fault));

@@ -15,6 +15,8 @@ import type { CatalogBus, CatalogChange } from '../catalog-bus.js';
 import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from '../cluster-coordinator.js';
 import type { CoordinatorStats } from '../coordinator-state.js';
 import type { ProtocolFault } from '../protocol-fault.js';
+import type { ResolvedHttpOptions } from '../http/http-options.js';
+import { addHttpStats } from '../http/http-stats.js';
 import type { ChildCoordinatorConfig, ChildInit, ChildReady } from './child-init.js';
 import { reapOnExit } from './child-reaper.js';
 import { ChannelClosedError, IpcPeer } from './ipc-peer.js';
@@ -39,6 +41,7 @@ export class ProcessCoordinator implements ClusterCoordinator {
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private boundPort = 0;
+  private boundHttpPort = 0;
   private ready = false;
   private paused = false;
   private readonly pauseWaiters = new Set<() => void>();
@@ -49,10 +52,17 @@ export class ProcessCoordinator implements ClusterCoordinator {
   /** Totals of the processes before it (counters survive a restart, as inline). */
   private earlier: CoordinatorStats | undefined;
 
+  private readonly config: Omit<ChildCoordinatorConfig, 'http'>;
+  // ES private: keys and secrets must not show when a cluster is inspected; each child gets them at start.
+  readonly #http: ResolvedHttpOptions | undefined;
+
   private constructor(
-    private readonly config: ChildCoordinatorConfig,
+    config: ChildCoordinatorConfig,
     private readonly bus: CatalogBus,
   ) {
+    const { http, ...rest } = config;
+    this.config = rest;
+    this.#http = http;
     this.latency = config.latencyMs;
   }
 
@@ -81,6 +91,14 @@ export class ProcessCoordinator implements ClusterCoordinator {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  get httpPort(): number | undefined {
+    return this.#http ? this.boundHttpPort : undefined;
+  }
+
+  get httpHost(): string | undefined {
+    return this.#http ? `${this.config.host}:${this.boundHttpPort}` : undefined;
   }
 
   get running(): boolean {
@@ -192,14 +210,26 @@ export class ProcessCoordinator implements ClusterCoordinator {
     });
     peer.handle<CatalogChange>('publish', (change) => this.bus.publish(this.config.index, change));
     peer.handle('flush', () => this.bus.flush(this.config.index));
+    const http = this.#http;
+    const negotiate = http?.negotiate;
+    if (negotiate) peer.handle<Uint8Array>('negotiate', (token) => negotiate(Buffer.from(token)));
     const init: ChildInit = {
-      config: { ...this.config, port: this.boundPort || this.config.port, latencyMs: this.latency, fault: this.fault },
+      config: {
+        ...this.config,
+        port: this.boundPort || this.config.port,
+        httpPort: this.boundHttpPort || (this.config.httpPort ?? 0),
+        http: http && { ...http, negotiate: undefined },
+        latencyMs: this.latency,
+        fault: this.fault,
+      },
       delayMs: this.bus.delayMs,
       log: this.bus.log,
+      negotiateInParent: negotiate !== undefined,
     };
     try {
       const ready = await peer.request<ChildReady>('init', init);
       this.boundPort = ready.port;
+      this.boundHttpPort = ready.httpPort ?? 0;
       this.ready = true;
     } catch (err) {
       child.kill('SIGKILL');
@@ -278,6 +308,7 @@ function foldStats(host: string, e: CoordinatorStats | undefined, live: Coordina
     connectionsOpen: open?.connectionsOpen ?? 0,
     connectionsTotal: (e?.connectionsTotal ?? 0) + (live?.connectionsTotal ?? 0),
     rpcs: addCounts(e?.rpcs, live?.rpcs),
+    ...(e?.http || live?.http ? { http: addHttpStats(e?.http, live?.http)! } : {}),
   };
 }
 
