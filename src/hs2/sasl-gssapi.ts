@@ -105,7 +105,9 @@ export async function gssapiMechanism(auth: ResolvedGssapiAuth, host: string, co
   }
   const token = async (challenge: Buffer): Promise<SaslStep> => {
     try {
-      return { payload: Buffer.from(await client.step(challenge.toString('base64')), 'base64'), complete: false };
+      // Once the context is complete the library may have nothing left to send: an empty token.
+      const next = (await client.step(challenge.toString('base64'))) as string | null;
+      return { payload: next ? Buffer.from(next, 'base64') : Buffer.alloc(0), complete: false };
     } catch (err) {
       throw kerberosFailure(err, 'authentication', coordinator);
     }

@@ -81,11 +81,11 @@ export class LocalCluster {
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const resolved = resolveClusterOptions(options);
-  const { coordinators: count, ports, catalogDelayMs, isolation, ...shared } = resolved;
+  const { coordinators: count, hosts, ports, catalogDelayMs, isolation, ...shared } = resolved;
   const inChildren = isolation === 'process';
   // A killed child process loses its catalog; the bus's log is what it rebuilds from.
   const bus = count > 1 || inChildren ? new CatalogBus(catalogDelayMs, inChildren) : undefined;
-  const configs = ports.map((port, index) => ({ ...shared, index, port, httpPort: shared.http?.ports[index] ?? 0 }));
+  const configs = ports.map((port, index) => ({ ...shared, index, host: hosts[index]!, port, httpPort: shared.http?.ports[index] ?? 0 }));
   const started: ClusterCoordinator[] = [];
   try {
     if (inChildren) {

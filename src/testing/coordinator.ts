@@ -15,6 +15,8 @@ import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js'
 import { Hs2Handler, type ConnectionInfo } from './hs2-handler.js';
 import { Hs2Server } from './hs2-server.js';
 import { HttpEndpoint } from './http/http-endpoint.js';
+import { spnegoAcceptor } from './http/kerberos-negotiate.js';
+import { KerberosAcceptor } from './kerberos/acceptor.js';
 import { newHttpStats } from './http/http-stats.js';
 import { countingHandler } from './rpc-counter.js';
 import type { ResolvedClusterOptions } from './options.js';
@@ -27,9 +29,11 @@ const MAX_FETCH_BYTES = 16 * 1024 * 1024;
 const SHUTDOWN_DRAIN_MS = 1000;
 
 /** Settings of one coordinator. */
-export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'ports' | 'catalogDelayMs' | 'isolation'> {
+export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'hosts' | 'ports' | 'catalogDelayMs' | 'isolation'> {
   /** Position in the cluster (0-based); names its web UI port. */
   index: number;
+  /** Interface to listen on; also its host in a Kerberos principal's `_HOST`. */
+  host: string;
   /** Port to listen on; 0 lets the OS pick. */
   port: number;
   /** HTTP port to listen on when `http` is set; 0 (default) lets the OS pick. */
@@ -69,11 +73,14 @@ export class Coordinator implements ClusterCoordinator {
       this.state.syncCatalog = () => bus.flush(config.index);
       this.state.propagationDelayMs = bus.delayMs;
     }
+    // impalad's --principal with _HOST: each coordinator accepts its own host's principal (or a shared one).
+    const kerberos = config.kerberos ? new KerberosAcceptor({ keytab: config.kerberos.keytab, principal: config.kerberos.principal, hostname: config.host }) : undefined;
     const createHandler = (info: ConnectionInfo): object =>
       countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) => this.state.countRpc(method));
     const shared = {
       hostname: config.host,
       users: config.users,
+      kerberos,
       tls: config.tls,
       maxMessageBytes: config.maxMessageBytes,
       createHandler,
@@ -95,7 +102,8 @@ export class Coordinator implements ClusterCoordinator {
       this.state.http = newHttpStats();
       this.http = new HttpEndpoint({
         ...shared,
-        options: http,
+        // SPNEGO from the same keytab and principal, unless the cluster brought its own acceptor.
+        options: kerberos && !http.negotiate ? { ...http, negotiate: spnegoAcceptor(kerberos) } : http,
         stats: this.state.http,
         onOpen: opened,
         // HTTP clients may use a new connection for any request; impalad keeps their sessions for --disconnected_session_timeout.

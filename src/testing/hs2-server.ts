@@ -16,6 +16,18 @@ export interface ServerTls {
   key: string | Buffer;
   /** Certificate chain (PEM). */
   cert: string | Buffer;
+  /** CA certificates client certificates must chain to. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Require a client certificate signed by `ca` (mutual TLS). */
+  requestCert: boolean;
+}
+
+/**
+ * Node's server TLS options: a client without a valid certificate is
+ * refused in the handshake when `requestCert` is set.
+ */
+export function serverTlsOptions(t: ServerTls): { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer | Array<string | Buffer>; requestCert: boolean; rejectUnauthorized: boolean } {
+  return { key: t.key, cert: t.cert, ...(t.ca === undefined ? {} : { ca: t.ca }), requestCert: t.requestCert, rejectUnauthorized: t.requestCert };
 }
 
 /** How a server listens and what its connections do. */
@@ -63,7 +75,7 @@ export class Hs2Server {
     if (this.server) return this.boundPort;
     const onSocket = (socket: net.Socket): void => this.accept(socket);
     const server = this.config.tls
-      ? tls.createServer({ key: this.config.tls.key, cert: this.config.tls.cert }, onSocket)
+      ? tls.createServer(serverTlsOptions(this.config.tls), onSocket)
       : net.createServer(onSocket);
     // A failed TLS handshake is the client's problem, not the server's.
     server.on('tlsClientError', (_err: Error, socket: net.Socket) => socket.destroy());

@@ -17,24 +17,53 @@ export interface PlainServerAuth {
   users: Record<string, string>;
 }
 
+/**
+ * Kerberos (SASL GSSAPI on the HS2 port, SPNEGO on the HTTP port), served
+ * from a keytab as impalad's `--keytab_file` and `--principal`: tickets from
+ * a real KDC are checked by the cluster's own acceptor.
+ */
+export interface KerberosServerAuth {
+  /** SASL GSSAPI. */
+  mechanism: 'GSSAPI';
+  /** Path of the keytab holding the service principal's keys. */
+  keytab: string;
+  /**
+   * The service principal each coordinator accepts, impalad's
+   * `--principal`: `_HOST` stands for the coordinator's own host (its entry
+   * in `host`), so `impala/_HOST` gives every coordinator its own; a fixed
+   * host (`impala/proxy.example.com`) makes them all accept one shared
+   * principal, as Impala's proxy guide sets them up. Without a realm, any
+   * realm. Default `impala/_HOST`.
+   */
+  principal?: string;
+}
+
 /** TLS for the coordinators' HS2 ports. */
 export interface ClusterTls {
   /** Private key, PEM. */
   key: string | Buffer;
   /** Certificate (chain), PEM. */
   cert: string | Buffer;
+  /** CA certificates that client certificates must chain to (mutual TLS, with `requestCert`). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Ask every client for a certificate signed by `ca` and refuse clients without one (impalad's `--ssl_client_ca_certificate`). Default false. */
+  requestCert?: boolean;
 }
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
   /** Number of coordinators, 1–64. Default 1. */
   coordinators?: number;
-  /** Interface the coordinators listen on. Default `'127.0.0.1'`. */
-  host?: string;
+  /**
+   * Interface the coordinators listen on, or one per coordinator (e.g.
+   * `['127.0.0.1', '127.0.0.2', '127.0.0.3']`: every loopback address works on
+   * Linux, so coordinators get hosts of their own). Default `'127.0.0.1'`.
+   */
+  host?: string | string[];
   /** Port per coordinator (0 lets the OS pick). Default all 0. */
   ports?: number[];
-  /** SASL PLAIN with these users; default none (NOSASL: unframed binary Thrift, as impalad without auth). */
-  auth?: PlainServerAuth;
+  /** SASL PLAIN with these users, or Kerberos; default none (NOSASL: unframed binary Thrift, as impalad without auth). */
+  auth?: PlainServerAuth | KerberosServerAuth;
   /** TLS around the transport; default none. */
   tls?: ClusterTls;
   /** Largest message accepted from a client, in bytes; a bigger one closes that connection. Default 64 MiB. */
@@ -100,9 +129,10 @@ export interface AdmissionOptions {
 /** Options after defaults and validation. */
 export interface ResolvedClusterOptions {
   coordinators: number;
-  host: string;
+  hosts: string[];
   ports: number[];
   users: PlainUsers | undefined;
+  kerberos: { keytab: string; principal: string } | undefined;
   tls: ServerTls | undefined;
   maxMessageBytes: number;
   duckdbThreads: number;
@@ -143,7 +173,7 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
   if (options === null || typeof options !== 'object') throw new TypeError('startCluster options must be an object');
   rejectUnknown('startCluster', options, KNOWN);
   const coordinators = intOption('coordinators', options.coordinators, 1, 1, 64);
-  const host = stringOption('host', options.host, '127.0.0.1')!;
+  const hosts = resolveHosts(options.host, coordinators);
   let ports: number[] = Array.from({ length: coordinators }, () => 0);
   if (options.ports !== undefined) {
     if (!Array.isArray(options.ports) || options.ports.length !== coordinators) {
@@ -155,9 +185,9 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
   const isolation = enumOption('isolation', options.isolation, ['inline', 'process', 'in-process'] as const, 'inline');
   return {
     coordinators,
-    host,
+    hosts,
     ports,
-    users: resolveAuth(options.auth),
+    ...resolveAuth(options.auth),
     tls: resolveTls(options.tls),
     maxMessageBytes: intOption('maxMessageBytes', options.maxMessageBytes, 64 * 1024 * 1024, 1024, 2 ** 31 - 1),
     duckdbThreads: intOption('duckdbThreads', options.duckdbThreads, Math.max(1, Math.min(4, availableParallelism())), 1, 256),
@@ -185,28 +215,45 @@ function resolveAdmission(value: unknown): Required<AdmissionOptions> | undefine
   };
 }
 
-function resolveAuth(auth: unknown): PlainUsers | undefined {
-  if (auth === undefined) return undefined;
-  if (auth === null || typeof auth !== 'object') throw new TypeError('option auth must be { mechanism: "PLAIN", users: { name: password } }');
+function resolveHosts(value: unknown, coordinators: number): string[] {
+  if (!Array.isArray(value)) return Array.from({ length: coordinators }, () => stringOption('host', value, '127.0.0.1')!);
+  if (value.length !== coordinators) throw new TypeError(`option host must be a string or an array of ${coordinators} hosts, one per coordinator`);
+  return value.map((h, i) => stringOption(`host[${i}]`, h)!);
+}
+
+function resolveAuth(auth: unknown): Pick<ResolvedClusterOptions, 'users' | 'kerberos'> {
+  if (auth === undefined) return { users: undefined, kerberos: undefined };
+  const shape = 'option auth must be { mechanism: "PLAIN", users: { name: password } } or { mechanism: "GSSAPI", keytab, principal? }';
+  if (auth === null || typeof auth !== 'object') throw new TypeError(shape);
+  const mechanism = (auth as { mechanism?: unknown }).mechanism;
+  if (mechanism === 'GSSAPI') {
+    rejectUnknown('auth', auth, ['mechanism', 'keytab', 'principal']);
+    const { keytab, principal } = auth as Partial<KerberosServerAuth>;
+    if (typeof keytab !== 'string' || keytab === '') throw new TypeError('option auth.keytab must be the path of a keytab file');
+    return { users: undefined, kerberos: { keytab, principal: stringOption('auth.principal', principal, 'impala/_HOST')! } };
+  }
   rejectUnknown('auth', auth, ['mechanism', 'users']);
-  const { mechanism, users } = auth as Partial<PlainServerAuth>;
-  if (mechanism !== 'PLAIN') throw new TypeError(`option auth.mechanism must be 'PLAIN', got ${JSON.stringify(mechanism)}`);
+  const { users } = auth as Partial<PlainServerAuth>;
+  if (mechanism !== 'PLAIN') throw new TypeError(`option auth.mechanism must be 'PLAIN' or 'GSSAPI', got ${JSON.stringify(mechanism)}`);
   if (users === null || typeof users !== 'object' || Array.isArray(users) || Object.keys(users).length === 0) {
     throw new TypeError('option auth.users must be a non-empty object of name → password');
   }
   for (const [name, password] of Object.entries(users)) {
     if (typeof password !== 'string') throw new TypeError(`option auth.users.${name} must be a string password`);
   }
-  return { ...users };
+  return { users: { ...users }, kerberos: undefined };
 }
 
 function resolveTls(value: unknown): ServerTls | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') throw new TypeError('option tls must be { key, cert }');
-  rejectUnknown('tls', value, ['key', 'cert']);
-  const { key, cert } = value as Partial<ClusterTls>;
+  if (value === null || typeof value !== 'object') throw new TypeError('option tls must be { key, cert, ca?, requestCert? }');
+  rejectUnknown('tls', value, ['key', 'cert', 'ca', 'requestCert']);
+  const { key, cert, ca, requestCert } = value as Partial<ClusterTls>;
   const pem = (v: unknown): boolean => (typeof v === 'string' && v.length > 0) || Buffer.isBuffer(v);
   if (!pem(key)) throw new TypeError('option tls.key must be a PEM string or Buffer');
   if (!pem(cert)) throw new TypeError('option tls.cert must be a PEM string or Buffer');
-  return { key: key!, cert: cert! };
+  if (ca !== undefined && !(pem(ca) || (Array.isArray(ca) && ca.every(pem)))) throw new TypeError('option tls.ca must be PEM strings or Buffers');
+  if (requestCert !== undefined && typeof requestCert !== 'boolean') throw new TypeError('option tls.requestCert must be a boolean');
+  if (requestCert && ca === undefined) throw new TypeError('option tls.requestCert needs tls.ca, the CA client certificates must chain to');
+  return { key: key!, cert: cert!, ...(ca === undefined ? {} : { ca }), requestCert: requestCert ?? false };
 }

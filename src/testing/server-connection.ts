@@ -1,7 +1,7 @@
 /**
  * One client connection to a coordinator: transport (unframed binary, or
- * SASL PLAIN negotiation then 4-byte-length frames, as Hive's TSaslTransport
- * does it), message cutting with a size cap, and dispatch to the generated
+ * SASL negotiation — PLAIN, or GSSAPI through the Kerberos acceptor — then
+ * 4-byte-length frames, as Hive's TSaslTransport does it), message cutting with a size cap, and dispatch to the generated
  * Processor, answering requests in the order they came. Garbage, oversized
  * messages or a failed handshake close this socket and nothing else.
  *
@@ -12,6 +12,8 @@ import { service } from '../wire/gen.js';
 import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../wire/sasl-frames.js';
 import type { ConnectionInfo } from './hs2-handler.js';
+import { GssapiSaslServer } from './kerberos/sasl-gssapi-server.js';
+import type { KerberosAcceptor } from './kerberos/acceptor.js';
 import { corruptReply, type ProtocolFault } from './protocol-fault.js';
 import { processMessage, type Hs2Processor } from './thrift-dispatch.js';
 
@@ -20,8 +22,10 @@ export type PlainUsers = Readonly<Record<string, string>>;
 
 /** What a connection needs from its server. */
 export interface ConnectionConfig {
-  /** SASL PLAIN users; undefined for NOSASL (unframed). */
+  /** SASL PLAIN users; undefined unless the cluster authenticates with PLAIN. */
   users: PlainUsers | undefined;
+  /** The Kerberos acceptor for SASL GSSAPI; undefined unless the cluster authenticates with Kerberos. */
+  kerberos?: KerberosAcceptor | undefined;
   /** Largest message or frame accepted from the client, in bytes. */
   maxMessageBytes: number;
   /** The service handler for this connection. */
@@ -43,7 +47,8 @@ export class ServerConnection {
   readonly info: ConnectionInfo;
   private readonly reader: MessageReader;
   private readonly frames: FrameParser;
-  private phase: 'plain' | 'sasl-start' | 'sasl-response' | 'framed';
+  private phase: 'plain' | 'sasl-start' | 'sasl-response' | 'gssapi' | 'framed';
+  private gssapi: GssapiSaslServer | undefined;
   private processor: Hs2Processor | undefined;
   private readonly queue: Buffer[] = [];
   private busy = false;
@@ -64,8 +69,9 @@ export class ServerConnection {
     this.info = { id, user: undefined, peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}` };
     this.reader = new MessageReader(config.maxMessageBytes);
     this.frames = new FrameParser(config.maxMessageBytes);
-    this.phase = config.users ? 'sasl-start' : 'plain';
-    if (!config.users) this.processor = new service.Processor(config.createHandler(this.info));
+    const sasl = config.users !== undefined || config.kerberos !== undefined;
+    this.phase = sasl ? 'sasl-start' : 'plain';
+    if (!sasl) this.processor = new service.Processor(config.createHandler(this.info));
     socket.setNoDelay(true);
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
@@ -125,14 +131,34 @@ export class ServerConnection {
     }
   }
 
-  /** Advances SASL PLAIN negotiation with whatever messages have arrived. */
+  /** Advances SASL negotiation with whatever messages have arrived. */
   private negotiate(): void {
     for (let msg = this.frames.nextSaslMessage(); msg; msg = this.phase === 'framed' ? undefined : this.frames.nextSaslMessage()) {
       if (this.phase === 'sasl-start') {
         const mechanism = msg.payload.toString('utf8');
         if (msg.status !== SaslStatus.START) return this.refuse(SaslStatus.ERROR, 'Expected START status');
-        if (mechanism !== 'PLAIN') return this.refuse(SaslStatus.BAD, `Unsupported mechanism type ${mechanism}`);
+        if (mechanism === 'GSSAPI' && this.config.kerberos) {
+          this.gssapi = new GssapiSaslServer(this.config.kerberos);
+          this.phase = 'gssapi';
+          this.gssapi.receive(msg.status, msg.payload);
+          continue;
+        }
+        if (mechanism !== 'PLAIN' || !this.config.users) return this.refuse(SaslStatus.BAD, `Unsupported mechanism type ${mechanism}`);
         this.phase = 'sasl-response';
+        continue;
+      }
+      if (this.phase === 'gssapi') {
+        const step = this.gssapi!.receive(msg.status, msg.payload);
+        if (step.error !== undefined) {
+          const last = step.send.at(-1);
+          return this.refuse(last?.status ?? SaslStatus.ERROR, last?.payload.toString('utf8') ?? step.error);
+        }
+        for (const out of step.send) {
+          // COMPLETE ends negotiation: data frames follow it.
+          if (out.status === SaslStatus.COMPLETE && step.done) continue;
+          this.socket.write(encodeSaslMessage(out.status, out.payload));
+        }
+        if (step.done) this.authenticated(step.done.user);
         continue;
       }
       if (msg.status !== SaslStatus.OK && msg.status !== SaslStatus.COMPLETE) return this.refuse(SaslStatus.ERROR, 'Expected OK or COMPLETE status');
@@ -143,12 +169,17 @@ export class ServerConnection {
       const users = this.config.users ?? {};
       const expected = Object.hasOwn(users, user) ? users[user] : undefined;
       if (parts.length < 3 || expected === undefined || expected !== password) return this.refuse(SaslStatus.ERROR, 'Error validating the login');
-      this.info.user = user;
-      this.processor = new service.Processor(this.config.createHandler(this.info));
-      this.socket.write(encodeSaslMessage(SaslStatus.COMPLETE, Buffer.alloc(0)));
-      this.frames.startData();
-      this.phase = 'framed';
+      this.authenticated(user);
     }
+  }
+
+  /** Ends negotiation for `user`: COMPLETE goes out, and framed Thrift follows. */
+  private authenticated(user: string): void {
+    this.info.user = user;
+    this.processor = new service.Processor(this.config.createHandler(this.info));
+    this.socket.write(encodeSaslMessage(SaslStatus.COMPLETE, Buffer.alloc(0)));
+    this.frames.startData();
+    this.phase = 'framed';
   }
 
   private refuse(status: number, reason: string): void {

@@ -12,7 +12,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { finishesWithin } from '../../util/finishes-within.js';
 import type { ConnectionInfo } from '../hs2-handler.js';
-import type { ServerTls } from '../hs2-server.js';
+import { serverTlsOptions, type ServerTls } from '../hs2-server.js';
 import type { ProtocolFault } from '../protocol-fault.js';
 import type { PlainUsers } from '../server-connection.js';
 import { AuthCookies } from './auth-cookie.js';
@@ -110,7 +110,7 @@ export class HttpEndpoint {
       // Idle connections are timed here, where a pause can stop the clock.
       keepAliveTimeout: 0,
     };
-    const server = tls ? https.createServer({ ...timeouts, key: tls.key, cert: tls.cert }) : http.createServer(timeouts);
+    const server = tls ? https.createServer({ ...timeouts, ...serverTlsOptions(tls) }) : http.createServer(timeouts);
     server.on('connection', (socket: net.Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
