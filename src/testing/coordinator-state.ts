@@ -39,6 +39,12 @@ export interface CoordinatorStats {
   connectionsTotal: number;
   /** HS2 requests received, by method name (`ExecuteStatement`, `FetchResults`, …), total. */
   rpcs: Record<string, number>;
+  /**
+   * HS2 requests that arrived on a TCP connection before the answer to the
+   * one ahead of them was written: the client pipelined them rather than
+   * wait a round trip. `rpcs` minus this is the round trips clients waited for.
+   */
+  rpcsPipelined: number;
   /** The HTTP endpoint's counters; only when the cluster has HTTP on. */
   http?: HttpEndpointStats;
 }
@@ -62,6 +68,7 @@ export class CoordinatorState implements OperationHooks {
   connectionsOpen = 0;
   connectionsTotal = 0;
   readonly rpcs: Record<string, number> = {};
+  rpcsPipelined = 0;
   /** Set during a graceful shutdown: the error new work gets. */
   shutdownMessage: string | undefined;
   /** Hands DDL/DML to the other coordinators (multi-coordinator clusters). */
@@ -199,6 +206,7 @@ export class CoordinatorState implements OperationHooks {
       connectionsOpen: this.connectionsOpen,
       connectionsTotal: this.connectionsTotal,
       rpcs: { ...this.rpcs },
+      rpcsPipelined: this.rpcsPipelined,
       ...(this.http ? { http: copyHttpStats(this.http) } : {}),
     };
   }

@@ -95,6 +95,7 @@ export class Coordinator implements ClusterCoordinator {
     };
     this.server = new Hs2Server({
       ...shared,
+      onPipelined: () => void (this.state.rpcsPipelined += 1),
       onOpen: opened,
       onClose: (conn) => this.onDisconnect(conn.info.id, config.disconnectedSessionTimeoutMs),
     });

@@ -36,6 +36,8 @@ export interface ConnectionConfig {
   fault(): ProtocolFault | undefined;
   /** Called just before an answer is written. */
   beforeAnswer?(): void;
+  /** Called for a request that arrived before the answer ahead of it was written (the client pipelined it). */
+  onPipelined?(): void;
 }
 
 // Beyond this many unanswered requests, stop reading until the backlog clears.
@@ -55,6 +57,9 @@ export class ServerConnection {
   private closed = false;
   private paused: { promise: Promise<void>; resume: () => void } | undefined;
   private idleWaiters: Array<() => void> = [];
+  /** Answers computed and not yet written (held back by the injected latency, or a pause). */
+  private unsent = 0;
+  private outbound: Promise<void> = Promise.resolve();
 
   /**
    * @param socket - the accepted (TLS-wrapped, if configured) socket
@@ -100,7 +105,7 @@ export class ServerConnection {
 
   /** Resolves once every request received so far has been answered. */
   whenAnswered(): Promise<void> {
-    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    if (!this.busy && this.queue.length === 0 && this.unsent === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -190,12 +195,19 @@ export class ServerConnection {
   }
 
   private enqueue(msg: Buffer): void {
+    if (this.busy || this.unsent > 0) this.config.onPipelined?.();
     this.queue.push(msg);
     if (this.queue.length >= PAUSE_BACKLOG) this.socket.pause();
     if (!this.busy) void this.pump();
   }
 
-  /** Answers queued requests one at a time, in order. */
+  /**
+   * Answers queued requests one at a time, in order. The injected latency
+   * holds each answer back on its way out, as a network would, without
+   * holding back work on the requests behind it: a client that pipelines
+   * two requests waits one delay for both, one that waits for each answer
+   * waits one per answer.
+   */
   private async pump(): Promise<void> {
     this.busy = true;
     try {
@@ -203,27 +215,48 @@ export class ServerConnection {
         const msg = this.queue.shift()!;
         if (this.queue.length < PAUSE_BACKLOG / 2 && !this.paused) this.socket.resume();
         const reply = await this.process(msg);
-        const delay = this.config.latencyMs();
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
-        while (this.paused) await this.paused.promise;
-        if (this.closed) break;
-        this.config.beforeAnswer?.();
-        const fault = this.config.fault();
-        if (fault) {
-          const bad = corruptReply(fault, reply, this.phase === 'framed');
-          if (bad.close) this.socket.end(bad.bytes);
-          else this.socket.write(bad.bytes);
-          continue;
-        }
-        const bytes = this.phase === 'framed' ? encodeFrame(reply) : reply;
-        if (!this.socket.write(bytes)) await new Promise<void>((r) => this.socket.once('drain', r).once('close', r));
+        const dueAt = performance.now() + this.config.latencyMs();
+        this.unsent += 1;
+        this.outbound = this.outbound.then(() => this.send(reply, dueAt)).finally(() => {
+          this.unsent -= 1;
+          this.wakeIfAnswered();
+        });
+        // Bounded: answers held back pile up no further than requests read ahead do.
+        if (this.unsent >= PAUSE_BACKLOG) await this.outbound;
       }
     } catch {
       this.destroy();
     } finally {
       this.busy = false;
-      for (const wake of this.idleWaiters.splice(0)) wake();
+      this.wakeIfAnswered();
     }
+  }
+
+  /** Writes one answer once its delay has passed (and while not paused), faults applied. */
+  private async send(reply: Buffer, dueAt: number): Promise<void> {
+    try {
+      const wait = dueAt - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
+      while (this.paused) await this.paused.promise;
+      if (this.closed) return;
+      this.config.beforeAnswer?.();
+      const fault = this.config.fault();
+      if (fault) {
+        const bad = corruptReply(fault, reply, this.phase === 'framed');
+        if (bad.close) this.socket.end(bad.bytes);
+        else this.socket.write(bad.bytes);
+        return;
+      }
+      const bytes = this.phase === 'framed' ? encodeFrame(reply) : reply;
+      if (!this.socket.write(bytes)) await new Promise<void>((r) => this.socket.once('drain', r).once('close', r));
+    } catch {
+      this.destroy();
+    }
+  }
+
+  private wakeIfAnswered(): void {
+    if (this.busy || this.queue.length > 0 || this.unsent > 0) return;
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private process(msg: Buffer): Promise<Buffer> {

@@ -71,6 +71,28 @@ describe('round trips per statement', () => {
     expect(openOperations()).toBe(0);
   });
 
+  it('a short SELECT waits for two round trips: the first fetch travels with the metadata call, the next statement with the close', async () => {
+    // 50 ms per answer, so that a request written before the answer ahead of it is sure to arrive before it.
+    await cluster.coordinators[0]!.setLatency(50);
+    try {
+      await conn.settled();
+      const before = stats();
+      await conn.query('SELECT 1 AS one');
+      await conn.query('SELECT 2 AS two');
+      await conn.settled();
+      const after = stats();
+      const sent = Object.values(after.rpcs).reduce((a, b) => a + b, 0) - Object.values(before.rpcs).reduce((a, b) => a + b, 0);
+      const pipelined = after.rpcsPipelined - before.rpcsPipelined;
+      // Two queries: 4 requests each; pipelined: each first FetchResults, and the second ExecuteStatement behind the first close.
+      expect(sent).toBe(8);
+      expect(pipelined).toBe(3);
+      // What the callers waited for: ExecuteStatement and metadata+rows for each, plus the close nobody waits for.
+      expect(sent - pipelined).toBe(5);
+    } finally {
+      await cluster.coordinators[0]!.setLatency(0);
+    }
+  });
+
   // Statements without a result set keep polling and close before the caller hears:
   // closing a running DML would cancel it, and the close carries its row count.
   it.each([

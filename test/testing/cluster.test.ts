@@ -92,6 +92,7 @@ describe('startCluster', () => {
         connectionsOpen: 0,
         connectionsTotal: 0,
         rpcs: {},
+        rpcsPipelined: 0,
       },
     ]);
   });

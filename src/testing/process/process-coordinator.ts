@@ -308,6 +308,7 @@ function foldStats(host: string, e: CoordinatorStats | undefined, live: Coordina
     connectionsOpen: open?.connectionsOpen ?? 0,
     connectionsTotal: (e?.connectionsTotal ?? 0) + (live?.connectionsTotal ?? 0),
     rpcs: addCounts(e?.rpcs, live?.rpcs),
+    rpcsPipelined: (e?.rpcsPipelined ?? 0) + (live?.rpcsPipelined ?? 0),
     ...(e?.http || live?.http ? { http: addHttpStats(e?.http, live?.http)! } : {}),
   };
 }
