@@ -25,6 +25,10 @@ export interface HiveConn {
 /** What to connect with. */
 export interface HiveConnectOptions {
   auth?: { username: string; password: string };
+  /** One of hive-driver's own authentication objects (e.g. its KerberosTcpAuthentication), instead of `auth`. */
+  authentication?: object;
+  /** Host to connect to. Default 127.0.0.1. */
+  host?: string;
   tls?: boolean;
 }
 
@@ -32,8 +36,8 @@ export interface HiveConnectOptions {
 export async function hiveConnect(port: number, opts: HiveConnectOptions = {}): Promise<HiveConn> {
   const client = new hive.HiveClient(TCLIService, TCLIService_types);
   client.on('error', () => undefined);
-  const auth = opts.auth ? new hive.auth.PlainTcpAuthentication(opts.auth) : new hive.auth.NoSaslAuthentication();
-  await client.connect({ host: '127.0.0.1', port, options: opts.tls ? { ssl: true } : {} } as never, new hive.connections.TcpConnection(), auth);
+  const auth = opts.authentication ?? (opts.auth ? new hive.auth.PlainTcpAuthentication(opts.auth) : new hive.auth.NoSaslAuthentication());
+  await client.connect({ host: opts.host ?? '127.0.0.1', port, options: opts.tls ? { ssl: true } : {} } as never, new hive.connections.TcpConnection(), auth as never);
   const session = await client.openSession({ client_protocol: types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10! });
   return {
     client,

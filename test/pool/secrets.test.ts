@@ -6,7 +6,11 @@
  * messages, and util.inspect and JSON of every object an application can
  * hold. None may contain the password, whole, percent-encoded or in pieces.
  */
+import { execFileSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connect, createPool, ImpalaError, NoHealthyCoordinatorError, parsePoolUrl, type ImpalaPool, type PoolEventMap, type Strategy } from '../../src/index.js';
@@ -14,6 +18,7 @@ import { channels } from '../../src/pool/events.js';
 import { resolvePoolOptions } from '../../src/pool/options.js';
 import { startCluster } from '../../src/testing/index.js';
 import { waitFor } from '../support/pool-fixtures.js';
+import { requireTool } from '../support/system-tool.js';
 
 const USER = 'alice';
 // Every character a URL reserves, so the password has to be percent-encoded to work at all.
@@ -37,6 +42,8 @@ function json(value: unknown): string {
 }
 
 describe('secrets', () => {
+  const HAS_OPENSSL = requireTool('openssl', 'openssl');
+
   it('no string the library emits contains the password, through auth failures, a query error, a timeout, a kill and a drain', async () => {
     const cluster = await startCluster({ coordinators: 3, auth: { mechanism: 'PLAIN', users: { [USER]: PASSWORD } } });
     const emitted: Array<{ where: string; text: string }> = [];
@@ -180,5 +187,49 @@ describe('secrets', () => {
     const forbidden = [...forms(PASSWORD), ...forms(WRONG)];
     const leaks = emitted.flatMap(({ where, text }) => forbidden.filter((f) => text.includes(f)).map((f) => `${where} contains ${JSON.stringify(f)}`));
     expect(leaks).toEqual([]);
+  }, 60_000);
+
+  it.runIf(HAS_OPENSSL)('LDAP over TLS and over HTTPS Basic: the right password works, a wrong one is refused, clear text is refused, and none of it shows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'impala-pool-ldap-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: dir, stdio: 'pipe' });
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const cluster = await startCluster({ tls: { key: readFileSync(join(dir, 'key.pem')), cert }, http: true, auth: { mechanism: 'PLAIN', users: { [USER]: PASSWORD } } });
+    const texts: string[] = [];
+    const collect = (value: unknown): void => {
+      for (let e = value, i = 0; e !== undefined && e !== null && i < 10; e = (e as Error).cause, i++) {
+        texts.push(inspect(e, { depth: 10 }), json(e), e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : '');
+      }
+    };
+    try {
+      for (const transport of ['tcp', 'http'] as const) {
+        const port = transport === 'http' ? cluster.coordinators[0]!.httpPort! : cluster.coordinators[0]!.port;
+        const base = { host: 'localhost', port, transport, tls: { ca: cert }, connectTimeoutMs: 3000 };
+        const good = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } });
+        expect((await good.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
+        texts.push(inspect(good, { depth: 10 }), json(good));
+        await good.close();
+        const bad = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: WRONG } }).catch((e: unknown) => e);
+        expect((bad as ImpalaError).code).toBe('IMPALA_AUTH');
+        collect(bad);
+        // The same password without TLS: refused before anything is sent, without repeating it.
+        const clear = await connect({ host: 'localhost', port, transport, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } }).catch((e: unknown) => e);
+        expect(clear).toBeInstanceOf(TypeError);
+        expect((clear as Error).message).toMatch(/clear text; set tls, or auth.allowCleartext: true/);
+        collect(clear);
+        const pool = createPool({ hosts: [`localhost:${port}`], transport, tls: { ca: cert }, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD }, healthCheckIntervalMs: 100 });
+        try {
+          expect((await pool.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
+          texts.push(inspect(pool, { depth: 10 }), JSON.stringify(pool.stats()));
+        } finally {
+          await pool.end();
+        }
+      }
+      texts.push(inspect(cluster.stats(), { depth: 10 }));
+    } finally {
+      await cluster.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const forbidden = [...forms(PASSWORD), ...forms(WRONG)];
+    expect(texts.flatMap((t) => forbidden.filter((f) => t.includes(f)))).toEqual([]);
   }, 60_000);
 });
