@@ -11,7 +11,7 @@ export { startCluster, LocalCluster } from './cluster.js';
 export { Coordinator } from './coordinator.js';
 export type { ClusterCoordinator } from './cluster-coordinator.js';
 export type { CoordinatorStats } from './coordinator-state.js';
-export type { ClusterOptions, ClusterTls, PlainServerAuth, AdmissionOptions } from './options.js';
+export type { ClusterOptions, ClusterTls, PlainServerAuth, KerberosServerAuth, AdmissionOptions } from './options.js';
 export type { HttpEndpointOptions, JwtOptions, NegotiateAcceptor, NegotiateResult } from './http/http-options.js';
 export type { HttpEndpointStats, HttpAuthCounts } from './http/http-stats.js';
 export type { StatementKind } from './statement-plan.js';
