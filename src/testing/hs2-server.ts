@@ -30,6 +30,23 @@ export function serverTlsOptions(t: ServerTls): { key: string | Buffer; cert: st
   return { key: t.key, cert: t.cert, ...(t.ca === undefined ? {} : { ca: t.ca }), requestCert: t.requestCert, rejectUnauthorized: t.requestCert };
 }
 
+/**
+ * Binds `server` to `host:port` (0: a free port) exclusively, failing with
+ * the bind error (a port in use) instead of an unhandled 'error' event
+ * later; resolves with the bound port.
+ */
+export async function bindServer(server: net.Server, port: number, host: string): Promise<number> {
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
 /** How a server listens and what its connections do. */
 export interface Hs2ServerConfig extends ConnectionConfig {
   /** Interface to bind. */
@@ -79,16 +96,8 @@ export class Hs2Server {
       : net.createServer(onSocket);
     // A failed TLS handshake is the client's problem, not the server's.
     server.on('tlsClientError', (_err: Error, socket: net.Socket) => socket.destroy());
-    server.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: this.config.hostname, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    this.boundPort = await bindServer(server, port, this.config.hostname);
     this.server = server;
-    this.boundPort = (server.address() as net.AddressInfo).port;
     return this.boundPort;
   }
 

@@ -12,7 +12,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { finishesWithin } from '../../util/finishes-within.js';
 import type { ConnectionInfo } from '../hs2-handler.js';
-import { serverTlsOptions, type ServerTls } from '../hs2-server.js';
+import { bindServer, serverTlsOptions, type ServerTls } from '../hs2-server.js';
 import type { ProtocolFault } from '../protocol-fault.js';
 import type { PlainUsers } from '../server-connection.js';
 import { AuthCookies } from './auth-cookie.js';
@@ -124,16 +124,8 @@ export class HttpEndpoint {
     server.on('checkContinue', (req, res) => this.serve(req, res, true));
     // impalad ignores expectations other than 100-continue rather than answering 417.
     server.on('checkExpectation', (req, res) => this.serve(req, res, false));
-    server.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: this.#config.hostname, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    this.boundPort = await bindServer(server, port, this.#config.hostname);
     this.server = server;
-    this.boundPort = (server.address() as net.AddressInfo).port;
     return this.boundPort;
   }
 
