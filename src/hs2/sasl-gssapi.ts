@@ -136,7 +136,11 @@ export async function gssapiMechanism(auth: ResolvedGssapiAuth, host: string, co
         throw kerberosFailure(err, 'security layer negotiation', coordinator);
       }
     },
-    refused: (reason) => new AuthenticationError(`${coordinator} rejected Kerberos (SASL GSSAPI) authentication: ${reason}`, { coordinator, reason: 'rejected' }),
+    refused: (text) => {
+      // A server that names the cause (clock skew, say) lets the caller see it in the reason too.
+      const reason = kerberosReason(text);
+      return new AuthenticationError(`${coordinator} rejected Kerberos (SASL GSSAPI) authentication: ${text}`, { coordinator, reason: reason === 'kerberos' ? 'rejected' : reason });
+    },
   };
 }
 

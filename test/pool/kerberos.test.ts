@@ -23,6 +23,7 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
   let perHost: LocalCluster;
   let shared: LocalCluster;
   let aliceCache: string;
+  let aliceKeytab: string;
 
   beforeAll(async () => {
     kdc = await TestKdc.start();
@@ -35,6 +36,7 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
     const mergedKeytab = kdc.keytab([`impala/${SHARED}`, ...HOSTS.map((h) => `impala/${h}`)]);
     perHost = await startCluster({ coordinators: 3, host: HOSTS, auth: { mechanism: 'GSSAPI', keytab: hostKeytab, principal: 'impala/_HOST' }, http: true });
     shared = await startCluster({ coordinators: 3, host: HOSTS, auth: { mechanism: 'GSSAPI', keytab: mergedKeytab, principal: `impala/${SHARED}` }, http: true });
+    aliceKeytab = kdc.keytab(['alice']);
     aliceCache = kdc.kinit('alice', { password: 'alice-pw' });
   }, 60_000);
 
@@ -77,6 +79,19 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
         expect(seen.size).toBe(3);
       } finally {
         await pool.end();
+      }
+    });
+
+    it('no ticket in the cache: one comes from the client keytab given in auth.keytab', async () => {
+      process.env.KRB5CCNAME = `FILE:${kdc.dir}/empty-${transport}`;
+      const pool = createPool({ hosts: hostsOf(perHost, transport), transport, auth: { mechanism: 'GSSAPI', clientPrincipal: `alice@${kdc.realm}`, keytab: aliceKeytab }, healthCheckIntervalMs: 0 });
+      try {
+        expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        await pool.end();
+        // Process-wide, as in any MIT program: the cases below need it gone.
+        delete process.env.KRB5_CLIENT_KTNAME;
+        process.env.KRB5CCNAME = aliceCache;
       }
     });
 
