@@ -19,6 +19,15 @@ export function isHostName(host: string): boolean {
   return HOST_NAME.test(host) || net.isIP(host) !== 0;
 }
 
+/** A coordinator's address after validation. */
+export interface ParsedAddress {
+  host: string;
+  port: number;
+  weight: number;
+  /** The coordinator's own transport, when its address object names one (else the pool's). */
+  transport?: 'tcp' | 'http';
+}
+
 /**
  * Parses `'host'`, `'host:port'`, `'[::1]:port'` or an address object. Error
  * messages name the option but never repeat the string, which may be a
@@ -26,9 +35,10 @@ export function isHostName(host: string): boolean {
  *
  * @param defaultPort - port of a host given without one
  * @param name - the option's name in error messages, e.g. `hosts[2]`
+ * @param defaultHttpPort - port of an address object with `transport: 'http'` and no port
  * @throws TypeError naming `name`
  */
-export function parseAddress(value: unknown, defaultPort: number, name: string): { host: string; port: number; weight: number } {
+export function parseAddress(value: unknown, defaultPort: number, name: string, defaultHttpPort = defaultPort): ParsedAddress {
   if (typeof value === 'string') {
     const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(value.trim());
     const host = m?.[1] ?? m?.[2];
@@ -41,10 +51,13 @@ export function parseAddress(value: unknown, defaultPort: number, name: string):
   }
   if (value === null || typeof value !== 'object') throw new TypeError(`option ${name} must be a string or { host, port, weight }, got ${describe(value)}`);
   const v = value as CoordinatorAddress;
-  rejectUnknown(name, v, ['host', 'port', 'weight']);
+  rejectUnknown(name, v, ['host', 'port', 'weight', 'transport']);
   if (v.host === undefined) throw new TypeError(`option ${name}.host is required`);
   if (typeof v.host !== 'string' || !isHostName(v.host)) throw new TypeError(`option ${name}.host must be a host name or IP address`);
   const weight = v.weight ?? 1;
   if (typeof weight !== 'number' || !(weight > 0 && weight <= 1000)) throw new TypeError(`option ${name}.weight must be a number above 0 and at most 1000, got ${describe(weight)}`);
-  return { host: v.host, port: intOption(`${name}.port`, v.port, defaultPort, 1, 65535), weight };
+  const transport = v.transport;
+  if (transport !== undefined && transport !== 'tcp' && transport !== 'http') throw new TypeError(`option ${name}.transport must be 'tcp' or 'http', got ${describe(transport)}`);
+  const port = intOption(`${name}.port`, v.port, transport === 'http' ? defaultHttpPort : defaultPort, 1, 65535);
+  return { host: v.host, port, weight, ...(transport ? { transport } : {}) };
 }

@@ -13,6 +13,7 @@ import { Hs2Connection } from '../hs2/connection.js';
 import type { StopCondition } from '../hs2/deadline.js';
 import { resolveConnectOptions, type ResolvedConnectOptions } from '../hs2/options.js';
 import type { Clock, RandomSource } from '../util/clock.js';
+import type { ParsedAddress } from './address.js';
 import { ConnectGate, isGateReset } from './connect-gate.js';
 import { HealthMachine, type HealthState, type HealthTransition } from './health-state.js';
 import { AnswerLatency, LatencyWindow, PACE_CALLS } from './latency.js';
@@ -85,7 +86,13 @@ export class Coordinator implements Candidate {
   private statementCount = 0;
   private errorCount = 0;
   private readonly pool: Pool<Hs2Connection>;
-  private readonly connectOptions: ResolvedConnectOptions;
+  /**
+   * How this coordinator's connections open (the pool's connection options,
+   * its address, its own transport); health checks open theirs the same way.
+   *
+   * @internal
+   */
+  readonly connectOptions: ResolvedConnectOptions;
   private readonly gate: ConnectGate;
   /** Statements (attempts) running here now; the pipeline adds and removes them. */
   private readonly active = new Set<RunningWork>();
@@ -104,7 +111,7 @@ export class Coordinator implements Candidate {
   private readonly silence: Silence;
 
   constructor(
-    address: { host: string; port: number; weight: number },
+    address: ParsedAddress,
     private readonly options: ResolvedPoolOptions,
     private readonly events: CoordinatorEvents,
     private readonly clock: Clock,
@@ -119,6 +126,7 @@ export class Coordinator implements Candidate {
       ...options.connection,
       host: address.host,
       port: address.port,
+      ...(address.transport ? { transport: address.transport } : {}),
       // A fetch the server holds for rows must be answered well inside the
       // stall window, or a busy coordinator would look hung.
       fetchRowsTimeoutMs: Math.min(options.connection.fetchRowsTimeoutMs ?? 100, Math.floor(options.healthCheckTimeoutMs / 2)),

@@ -12,7 +12,6 @@
  */
 import { RpcTimeoutError, type ImpalaError } from '../errors.js';
 import { Hs2Connection } from '../hs2/connection.js';
-import { resolveConnectOptions } from '../hs2/options.js';
 import type { Coordinator } from './coordinator.js';
 import type { ResolvedPoolOptions } from './options.js';
 
@@ -156,14 +155,7 @@ export class HealthChecker {
   private async probeConnection(c: Coordinator, timeoutMs: number): Promise<Hs2Connection> {
     const existing = this.probes.get(c);
     if (existing?.open) return existing;
-    const conn = await Hs2Connection.open(
-      resolveConnectOptions({
-        ...this.options.connection,
-        host: c.host,
-        port: c.port,
-        connectTimeoutMs: Math.min(timeoutMs, this.options.connection.connectTimeoutMs ?? 5000),
-      }),
-    );
+    const conn = await Hs2Connection.open({ ...c.connectOptions, connectTimeoutMs: Math.min(timeoutMs, c.connectOptions.connectTimeoutMs) });
     if (this.stopped) {
       conn.destroy();
       throw new Error('health checker stopped');

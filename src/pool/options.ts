@@ -5,10 +5,10 @@
  * @module
  */
 import type { ConnectOptions, ResolvedAuth } from '../hs2/options.js';
-import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_PORT, checkCleartext, resolveAuth, resolveConnectOptions } from '../hs2/options.js';
+import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_HTTP_PORT, DEFAULT_HS2_PORT, checkCleartext, resolveAuth, resolveConnectOptions } from '../hs2/options.js';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../util/clock.js';
 import { describe, enumOption, intOption, msOption, rejectUnknown, stringMapOption } from '../util/validate.js';
-import { parseAddress } from './address.js';
+import { parseAddress, type ParsedAddress } from './address.js';
 import { POOL_KEYS } from './option-names.js';
 import { readPoolUrl } from './pool-url.js';
 import { STRATEGY_NAMES, type Strategy, type StrategyName } from './strategies/index.js';
@@ -21,6 +21,12 @@ export interface CoordinatorAddress {
   port?: number;
   /** Relative capacity for weighted strategies. Default 1. */
   weight?: number;
+  /**
+   * This coordinator's transport, when it differs from the pool's
+   * `transport` (a pool may balance HTTP and TCP coordinators together).
+   * Without `port`, `http` means the pool's `port` if given, else 28000.
+   */
+  transport?: 'tcp' | 'http';
 }
 
 /** Connection options every pooled connection uses (all of {@link ConnectOptions} but the address). */
@@ -94,7 +100,11 @@ export interface PoolOptions extends PooledConnectionOptions {
 
 /** Validated pool options. */
 export interface ResolvedPoolOptions {
-  coordinators: Array<{ host: string; port: number; weight: number }>;
+  coordinators: ParsedAddress[];
+  /** Port of an address given without one (the `port` option, else the transport's default). */
+  defaultPort: number;
+  /** Port of an `http` address object given without one. */
+  defaultHttpPort: number;
   connection: ResolvedPooledConnectionOptions;
   strategy: StrategyName | Strategy;
   maxConnectionsPerCoordinator: number;
@@ -135,9 +145,9 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
   const o = typeof options === 'string' ? readPoolUrl(options) : options;
   if (o === null || typeof o !== 'object') throw new TypeError(`pool options must be an object or an impala:// URL, got ${describe(o)}`);
   rejectUnknown('pool', o, [...POOL_KEYS, ...CONNECTION_KEYS]);
-  const port = intOption('port', o.port, DEFAULT_HS2_PORT, 1, 65535);
+  const port = intOption('port', o.port, o.transport === 'http' ? DEFAULT_HS2_HTTP_PORT : DEFAULT_HS2_PORT, 1, 65535);
   if (!Array.isArray(o.hosts) || o.hosts.length === 0) throw new TypeError('option hosts must be a non-empty array');
-  const coordinators = o.hosts.map((h, i) => parseAddress(h, port, `hosts[${i}]`));
+  const coordinators = o.hosts.map((h, i) => parseAddress(h, port, `hosts[${i}]`, o.port ?? DEFAULT_HS2_HTTP_PORT));
   const ids = new Set<string>();
   for (const c of coordinators) {
     const id = `${c.host}:${c.port}`;
@@ -163,6 +173,8 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
   resolveConnectOptions({ ...connection, host: coordinators[0]!.host, port: coordinators[0]!.port });
   return {
     coordinators,
+    defaultPort: port,
+    defaultHttpPort: o.port ?? DEFAULT_HS2_HTTP_PORT,
     connection,
     strategy: typeof strategy === 'string' ? enumOption('strategy', strategy, STRATEGY_NAMES, 'leastconn') : (strategy ?? 'leastconn'),
     maxConnectionsPerCoordinator: maxConn,

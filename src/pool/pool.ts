@@ -16,7 +16,7 @@ import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
 import { channels, publish, type PoolEventMap } from './events.js';
 import { HealthChecker } from './health-checker.js';
-import { parseAddress } from './address.js';
+import { parseAddress, type ParsedAddress } from './address.js';
 import { resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
 import type { PoolContext } from './pipeline.js';
 import { PoolConnection } from './pool-connection.js';
@@ -159,7 +159,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   /** Adds a coordinator at run time. */
   addCoordinator(address: string | CoordinatorAddress): void {
     if (this.closed) throw new PoolClosedError();
-    const parsed = parseAddress(address, this.options.coordinators[0]?.port ?? 21050, 'address');
+    const parsed = parseAddress(address, this.options.defaultPort, 'address', this.options.defaultHttpPort);
     const id = `${parsed.host}:${parsed.port}`;
     if (this.find(id)) throw new TypeError(`coordinator ${id} is already in the pool`);
     const c = this.makeCoordinator(parsed);
@@ -222,7 +222,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     return `ImpalaPool { coordinators: [${this.coordinatorList.map((c) => `'${c.id}' ${c.health.state}`).join(', ')}], closed: ${this.closed} }`;
   }
 
-  private makeCoordinator(address: { host: string; port: number; weight: number }): Coordinator {
+  private makeCoordinator(address: ParsedAddress): Coordinator {
     return new Coordinator(
       address,
       this.options,

@@ -107,3 +107,30 @@ describe.each<Transport>(['tcp', 'http'])('over %s', (transport) => {
     await withRig(transport, b.cluster, b.pool ?? {}, (r) => b.run(r));
   }, 60_000);
 });
+
+describe('one pool over TCP and HTTP coordinators together', () => {
+  it('balances across both, and a killed HTTP coordinator leaves every read to the others', async () => {
+    const c = await startCluster({ coordinators: 3, isolation: 'process', http: true });
+    const [a, b, h] = c.coordinators as [LocalCluster['coordinators'][number], LocalCluster['coordinators'][number], LocalCluster['coordinators'][number]];
+    const pool = createPool({
+      hosts: [a.host, b.host, { host: '127.0.0.1', port: h.httpPort!, transport: 'http' }],
+      healthCheckIntervalMs: 200,
+      healthCheckTimeoutMs: 500,
+      connectTimeoutMs: 1000,
+    });
+    try {
+      const first = await runConcurrently(90, 9, () => pool.query('SELECT 1 AS one'));
+      expect(failures(first)).toEqual([]);
+      const seen = new Set(first.map((o) => (o.ok ? o.value.coordinator : '')));
+      expect(seen.size).toBe(3);
+      expect(c.stats()[2]!.http!.requests).toBeGreaterThan(0);
+      const reads = runConcurrently(60, 20, (i) => pool.query('SELECT ?, sleep(50) AS s', [i]));
+      await new Promise((res) => setTimeout(res, 100));
+      await h.kill();
+      expect(failures(await reads)).toEqual([]);
+    } finally {
+      pool.destroy();
+      await c.close();
+    }
+  }, 60_000);
+});
