@@ -15,7 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import { AuthenticationError, ProtocolError, type AuthFailureReason } from '../errors.js';
-import type { ResolvedGssapiAuth } from './options.js';
+import type { ResolvedGssapiAuth } from './auth-options.js';
 import type { SaslMechanism, SaslStep } from './sasl-exchange.js';
 
 /** The part of the `kerberos` package's client this file uses. */

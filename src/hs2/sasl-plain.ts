@@ -6,7 +6,7 @@
  * @internal
  */
 import { AuthenticationError, ProtocolError } from '../errors.js';
-import type { ResolvedPlainAuth } from './options.js';
+import type { ResolvedPlainAuth } from './auth-options.js';
 import type { SaslMechanism } from './sasl-exchange.js';
 
 /** The PLAIN mechanism for `auth`, talking to `coordinator`. */

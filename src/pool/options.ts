@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { ConnectOptions, ResolvedAuth } from '../hs2/options.js';
-import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_HTTP_PORT, DEFAULT_HS2_PORT, checkCleartext, resolveAuth, resolveConnectOptions } from '../hs2/options.js';
+import { checkCleartext, resolveAuth, type ResolvedAuth } from '../hs2/auth-options.js';
+import type { ConnectOptions } from '../hs2/options.js';
+import { CONNECTION_OPTION_KEYS, DEFAULT_HS2_HTTP_PORT, DEFAULT_HS2_PORT, resolveConnectOptions } from '../hs2/options.js';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../util/clock.js';
 import { describe, enumOption, intOption, msOption, rejectUnknown, stringMapOption } from '../util/validate.js';
 import { parseAddress, type ParsedAddress } from './address.js';
