@@ -29,13 +29,14 @@ describe('leastconn', () => {
     ['weight divides load', [c('a', 2, 3), c('b', 1, 1)], ['a', 'a']],
     ['weighted tie rotates', [c('a', 2, 3), c('b', 0, 1)], ['a', 'b', 'a', 'b']],
     ['single candidate', [c('only', 50)], ['only', 'only']],
-    // The answer-latency signal: below the 1 ms floor and within 2× of the fastest, coordinators are equals.
-    ['noise below the floor is ignored', [c('a', 1, 1, 0.2), c('b', 1, 1, 0.9), c('c', 1, 1, 0.4)], ['a', 'b', 'c']],
+    // The answer-latency signal: below the 3 ms floor and within 2× of the fastest, coordinators are equals.
+    ['noise below the floor is ignored', [c('a', 1, 1, 0.2), c('b', 1, 1, 2.9), c('c', 1, 1, 0.4)], ['a', 'b', 'c']],
     ['within 2× of the fastest is equal', [c('a', 1, 1, 3), c('b', 1, 1, 5.9)], ['a', 'b', 'a']],
     // r times slower than the fastest (beyond 2×): each operation there counts as (r − 1)²; 30× → 841.
-    ['a markedly slower one counts each operation as many', [c('fast', 800, 1, 1), c('slow', 0, 1, 30)], ['fast', 'fast', 'fast']],
-    ['…until the fast ones are that many times busier', [c('fast', 850, 1, 1), c('slow', 0, 1, 30)], ['slow']],
-    ['4× slower counts each operation as 9 (here a tie)', [c('fast', 8, 1, 1), c('slower', 0, 1, 4)], ['fast', 'slower']],
+    ['a markedly slower one counts each operation as many', [c('fast', 800, 1, 3), c('slow', 0, 1, 90)], ['fast', 'fast', 'fast']],
+    ['…until the fast ones are that many times busier', [c('fast', 850, 1, 3), c('slow', 0, 1, 90)], ['slow']],
+    ['4× slower counts each operation as 9 (here a tie)', [c('fast', 8, 1, 3), c('slower', 0, 1, 12)], ['fast', 'slower']],
+    ['the floor: 1 ms against 30 ms counts as 10× slower', [c('fast', 80, 1, 1), c('slow', 0, 1, 30)], ['fast']],
     // Just over 2× counts 1.1: no step at the threshold, one more operation on the fast one outweighs it.
     ['just over 2× counts about 1', [c('fast', 1, 1, 10), c('slower', 0, 1, 20.5)], ['slower']],
     ['an unknown latency counts as fast', [c('new', 1, 1, 0), c('fast', 1, 1, 1), c('slow', 1, 1, 30)], ['new', 'fast', 'new']],

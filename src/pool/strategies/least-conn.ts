@@ -27,8 +27,12 @@
  */
 import type { Candidate, PickRequest, Strategy } from './strategy.js';
 
-/** Answer times below this many ms count as equal (scheduling noise on a loopback or LAN). */
-export const LATENCY_FLOOR_MS = 1;
+/**
+ * Answer times below this many ms count as equal: scheduling noise on a
+ * loopback or LAN, and on a busy client machine, where two equal
+ * coordinators' answers can seem 1 and 2.5 ms apart for seconds at a time.
+ */
+export const LATENCY_FLOOR_MS = 3;
 
 /** A coordinator answering more than this many times slower than the fastest is penalised. */
 export const SLOWER_THAN = 2;
