@@ -45,6 +45,7 @@ export async function analyzeStatement(ctx: AnalyzerContext, session: Session, s
   const { catalog } = ctx;
   const plan = translate(sql, {
     database: session.database,
+    user: session.user,
     dataColumns: (ref) => catalog.notes.dataColumns(ref),
     tableColumns: (ref) => catalog.notes.get(ref)?.columns,
   });
@@ -75,9 +76,9 @@ function referencedTables(conn: DuckDBConnection, sql: string, database: string)
 }
 
 /**
- * The Impala type for a result column. DuckDB stores CHAR(n), VARCHAR(n)
- * and TIMESTAMP as VARCHAR; a VARCHAR column named like a column declared
- * with one of those in a table the query reads is reported as declared.
+ * The Impala type for a result column. DuckDB stores CHAR(n) and VARCHAR(n)
+ * as VARCHAR; a VARCHAR column named like a column declared with one of
+ * those in a table the query reads is reported as declared.
  */
 function resultType(duckType: ReturnType<DuckDBPreparedStatement['columnType']>, name: string, notes: Catalog['notes'], tables: TableRef[]): ImpalaType {
   const t = impalaTypeOfDuckDB(duckType);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ImpalaType } from './impala-types.js';
+import type { TableStats } from './table-stats.js';
 import type { CatalogEffect, DeclaredColumn } from './statement-plan.js';
 import type { TableRef } from './token-cursor.js';
 
@@ -22,6 +23,17 @@ const key = (ref: TableRef): string => `${ref.db}.${ref.table}`;
 /** Declared types per table, kept in step with DDL. */
 export class CatalogNotes {
   private readonly tables = new Map<string, TableNote>();
+  private readonly stats = new Map<string, TableStats>();
+
+  /** What the last COMPUTE STATS on this coordinator recorded for a table. */
+  statsOf(ref: TableRef): TableStats | undefined {
+    return this.stats.get(key(ref));
+  }
+
+  /** Records COMPUTE STATS results. */
+  setStats(ref: TableRef, stats: TableStats): void {
+    this.stats.set(key(ref), stats);
+  }
 
   /** The note for a table, if it was created with declared types. */
   get(ref: TableRef): TableNote | undefined {
@@ -47,6 +59,11 @@ export class CatalogNotes {
    *   (a `CREATE … IF NOT EXISTS` on an existing table changes nothing)
    */
   apply(effect: CatalogEffect, existedBefore: boolean): void {
+    // A table created, dropped or renamed has no statistics under its old name.
+    if ('ref' in effect && effect.type !== 'add-columns' && effect.type !== 'drop-column' && !(existedBefore && 'ifNotExists' in effect && effect.ifNotExists)) {
+      this.stats.delete(key(effect.ref));
+    }
+    if (effect.type === 'drop-db') for (const k of [...this.stats.keys()]) if (k.startsWith(`${effect.db}.`)) this.stats.delete(k);
     switch (effect.type) {
       case 'create-table':
         if (effect.ifNotExists && existedBefore) return;

@@ -13,19 +13,9 @@ import { analysisError } from './impala-errors.js';
 import { formatImpalaType, impalaTypeOfDuckDBName, type ImpalaType } from './impala-types.js';
 import { DEFAULT_DATABASE } from './server-info.js';
 import { duckIdent } from './sql-lexer.js';
+import { MACROS } from './sql/macros.js';
 import type { CatalogCheck } from './statement-plan.js';
 import type { TableRef } from './token-cursor.js';
-
-// CAST(x AS TIMESTAMP) becomes impala_timestamp(x): canonical Impala text
-// (nine fraction digits when there is a fraction), NULL for what Impala
-// could not parse either. It lives in main, which every search path includes.
-const MACROS = [
-  `CREATE MACRO main.impala_ts_fmt(m) AS CAST(CASE WHEN m.d = '' OR try_cast(m.d AS DATE) IS NULL THEN NULL
-     ELSE m.d || ' ' || coalesce(nullif(m.t, ''), '00:00:00')
-          || CASE WHEN rtrim(m.f, '0') = '' THEN '' ELSE '.' || rpad(m.f, 9, '0') END END AS VARCHAR)`,
-  `CREATE MACRO main.impala_timestamp(x) AS main.impala_ts_fmt(regexp_extract(trim(CAST(x AS VARCHAR)),
-     '^(\\d{4}-\\d{2}-\\d{2})(?:[ T](\\d{2}:\\d{2}:\\d{2})(?:\\.(\\d{1,9}))?)?', ['d', 't', 'f']))`,
-];
 
 const HIDDEN_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog']);
 
@@ -54,7 +44,14 @@ export class Catalog implements CatalogReplica {
   static async create(threads: number): Promise<Catalog> {
     // No file or network access: clients must not reach the host's files
     // through DuckDB functions such as read_csv().
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads), enable_external_access: 'false' });
+    // NULLs sort as in Impala: last ascending, first descending (impala_order_by.xml).
+    // Without the ICU extension (external access is off) DuckDB's time zone is UTC,
+    // which is the coordinator's local time zone for now() and friends.
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(threads),
+      enable_external_access: 'false',
+      default_null_order: 'nulls_last_on_asc_first_on_desc',
+    });
     const conn = await instance.connect();
     try {
       await conn.run(`CREATE SCHEMA ${duckIdent(DEFAULT_DATABASE)}`);

@@ -117,9 +117,12 @@ export function fromDuckDBError(err: unknown, ctx: DuckErrorContext): StatementE
   if (/^Parser Error: syntax error at end of input/.test(line)) return parseError(ctx.sql, ctx.sql.trimEnd().length, 'EOF');
   if ((m = /^Parser Error: (.*)$/.exec(line))) return parseError(ctx.sql, 0, m[1]!);
   if (/^INTERRUPT Error/.test(line)) return new StatementError(CANCELLED_MESSAGE);
+  // Raised by the translation's macros with impalad's own text.
+  if ((m = /^Invalid Input Error: (UDF ERROR: .*)$/.exec(line))) return new StatementError(m[1]!);
   if ((m = /^Catalog Error: Table with name "?([^"!]+?)"? does not exist/.exec(line))) {
-    const name = qualify(m[1]!, ctx.database);
-    return analysisError(ctx.dml ? `Table does not exist: ${name}` : `Could not resolve table reference: '${name}'`);
+    if (ctx.dml) return analysisError(`Table does not exist: ${qualify(m[1]!, ctx.database)}`);
+    // Analyzer.resolveTableRef quotes the path as the statement wrote it.
+    return analysisError(`Could not resolve table reference: '${writtenPath(ctx.sql, m[1]!)}'`);
   }
   if ((m = /^Catalog Error: Schema with name "?([^"!]+?)"? does not exist/.exec(line))) {
     return analysisError(`Database does not exist: ${m[1]!.replace(/^memory\./, '')}`);
@@ -145,6 +148,15 @@ export function fromDuckDBError(err: unknown, ctx: DuckErrorContext): StatementE
     return analysisError(`Cannot drop non-empty database: ${m[1]}`);
   }
   return new StatementError(line.length > 0 ? line : 'Unknown error');
+}
+
+/** `name` as the statement wrote it after FROM/JOIN, with its database if it had one, lower-cased. */
+function writtenPath(sql: string, name: string): string {
+  const clean = name.replace(/"/g, '').replace(/^memory\./, '');
+  const last = clean.split('.').pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`\\b(?:from|join)\\s+((?:[\\w\`]+\\s*\\.\\s*)?\`?${last}\`?)(?!\\w)`, 'i');
+  const m = re.exec(sql);
+  return (m ? m[1]!.replace(/[`\s]/g, '') : clean).toLowerCase();
 }
 
 /** Offset of `token` in `sql` (case-insensitive), or 0 when it is not there as written. */

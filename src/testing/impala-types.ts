@@ -2,8 +2,9 @@
  * Impala's column types, and how DuckDB's types map onto them.
  *
  * Storage choices (what a declared Impala type becomes in DuckDB) keep values
- * exact: TIMESTAMP is stored as its canonical text, because DuckDB has no
- * type with both Impala's range (years 1400–9999) and nanosecond precision.
+ * exact where DuckDB can: TIMESTAMP is DuckDB's TIMESTAMP, which holds
+ * Impala's range (years 1400–9999) but microseconds, not nanoseconds — so
+ * that date functions and arithmetic work on it as they do in Impala.
  *
  * @module
  */
@@ -92,7 +93,6 @@ export function duckdbStorageType(t: ImpalaType): string {
     case 'STRING':
     case 'VARCHAR':
     case 'CHAR':
-    case 'TIMESTAMP':
       return 'VARCHAR';
     case 'BINARY':
       return 'BLOB';

@@ -1,7 +1,8 @@
 /**
  * Statements answered from session state and the catalog rather than by
  * running SQL: SET, USE, SHOW, DESCRIBE, EXPLAIN and the metadata no-ops
- * (INVALIDATE METADATA, REFRESH, COMPUTE STATS).
+ * (INVALIDATE METADATA, REFRESH); the statistics and table-definition forms
+ * are in show-statements.ts.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { StaticRowSource } from './row-source.js';
 import type { ResultColumn } from './row-set.js';
 import type { Session } from './session.js';
 import type { MetaPlan } from './statement-plan.js';
+import { executeShow } from './show-statements.js';
 
 const STRING = impalaType('STRING');
 const cols = (...names: string[]): ResultColumn[] => names.map((name) => ({ name, type: STRING }));
@@ -94,6 +96,8 @@ export async function executeMeta(catalog: Catalog, session: Session, plan: Meta
         prepared.destroySync();
         return fixedExecution('query', cols('explain string'), new StaticRowSource(explainLines(plan.inner.kind).map((l) => [l])));
       }
+      default:
+        return await executeShow(catalog, conn, plan);
     }
   } finally {
     catalog.release(conn);

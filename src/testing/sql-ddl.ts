@@ -10,7 +10,7 @@
 import { analysisError, unsupported } from './impala-errors.js';
 import { duckdbStorageType, parseImpalaType } from './impala-types.js';
 import { duckIdent, isOp, isWord, type Token } from './sql-lexer.js';
-import { newRewriteState as state, rewriteTokens } from './sql-rewrite.js';
+import { newRewriteState, rewriteQuery, type RewriteState } from './sql-rewrite.js';
 import { duckPlan, type DeclaredColumn, type DuckPlan, type Plan, type TranslateContext } from './statement-plan.js';
 import { duckTable, splitTopLevel, type TableRef, type TokenCursor } from './token-cursor.js';
 
@@ -36,7 +36,10 @@ export function translateDdl(cur: TokenCursor, ctx: TranslateContext): Plan {
     case 'COMPUTE': {
       cur.acceptWord('INCREMENTAL');
       cur.expectWord('STATS');
-      return { type: 'noop', kind: 'ddl', checks: [{ type: 'table-exists', ref: cur.expectTable(ctx.database) }] };
+      const ref = cur.expectTable(ctx.database);
+      // Column lists, PARTITION (…) and TABLESAMPLE narrow what Impala computes; here all is.
+      while (!cur.done) cur.next();
+      return { type: 'compute-stats', ref };
     }
     case 'REFRESH': {
       if (cur.acceptWord('FUNCTIONS') || cur.acceptWord('AUTHORIZATION')) return { type: 'noop', kind: 'ddl', checks: [] };
@@ -51,6 +54,11 @@ export function translateDdl(cur: TokenCursor, ctx: TranslateContext): Plan {
       // COMMENT ON …: comments are not kept.
       return { type: 'noop', kind: 'ddl', checks: [] };
   }
+}
+
+/** A rewrite state for a statement of the session `ctx` describes. */
+function state(ctx: TranslateContext): RewriteState {
+  return newRewriteState({ database: ctx.database, ...(ctx.user === undefined ? {} : { user: ctx.user }) });
 }
 
 /** A DDL plan. */
@@ -101,8 +109,8 @@ function createTable(cur: TokenCursor, ctx: TranslateContext): Plan {
       cur.acceptWord('AS') || cur.acceptWord('BY');
       cur.next();
     } else if (cur.acceptWord('AS')) {
-      const st = state();
-      const query = rewriteTokens(cur.tokens, st, cur.pos);
+      const st = state(ctx);
+      const query = rewriteQuery(cur.tokens, st, cur.pos);
       const plan = ddl([`CREATE TABLE ${ifne}${duckTable(ref)} AS ${query}`], true);
       plan.sleepMs = st.sleepMs;
       plan.checks.push(...checks);
@@ -141,8 +149,8 @@ function createView(cur: TokenCursor, ctx: TranslateContext): Plan {
     else cur.next();
   }
   cur.expectWord('AS');
-  const st = state();
-  const plan = ddl([`CREATE VIEW ${ifNotExists ? 'IF NOT EXISTS ' : ''}${duckTable(ref)}${names} AS ${rewriteTokens(cur.tokens, st, cur.pos)}`]);
+  const st = state(ctx);
+  const plan = ddl([`CREATE VIEW ${ifNotExists ? 'IF NOT EXISTS ' : ''}${duckTable(ref)}${names} AS ${rewriteQuery(cur.tokens, st, cur.pos)}`]);
   plan.checks.push({ type: 'db-exists', db: ref.db });
   if (!ifNotExists) plan.checks.push({ type: 'table-absent', ref });
   return plan;
@@ -197,8 +205,8 @@ function alter(cur: TokenCursor, ctx: TranslateContext): Plan {
   }
   if (isView) {
     cur.expectWord('AS');
-    const st = state();
-    const plan = ddl([`CREATE OR REPLACE VIEW ${target} AS ${rewriteTokens(cur.tokens, st, cur.pos)}`]);
+    const st = state(ctx);
+    const plan = ddl([`CREATE OR REPLACE VIEW ${target} AS ${rewriteQuery(cur.tokens, st, cur.pos)}`]);
     plan.checks.push({ type: 'table-exists', ref });
     return plan;
   }

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { parseError, STATEMENT_STARTS, unsupported } from './impala-errors.js';
+import { analysisError, parseError, STATEMENT_STARTS, unsupported } from './impala-errors.js';
 import { translateDdl } from './sql-ddl.js';
 import { duckIdent, isOp, isWord, tokenize, type Token } from './sql-lexer.js';
-import { newRewriteState as state, rewriteTokens } from './sql-rewrite.js';
+import { newRewriteState, rewriteQuery, rewriteTokens, type RewriteState } from './sql-rewrite.js';
+import { overwriteStatements } from './sql/insert-overwrite.js';
 import { duckPlan, type DeclaredColumn, type DuckPlan, type Plan, type StatementKind, type TranslateContext } from './statement-plan.js';
 import { duckTable, splitTopLevel, TokenCursor } from './token-cursor.js';
 
@@ -35,11 +36,11 @@ export function translate(sql: string, ctx: TranslateContext): Plan {
     case 'SELECT':
     case 'VALUES':
     case '(':
-      return queryPlan(tokens);
+      return queryPlan(tokens, ctx);
     case 'WITH': {
       const insertAt = topLevelWordIndex(tokens, 'INSERT');
       if (insertAt > 0) return insertPlan(new TokenCursor(tokens.slice(insertAt), sql), ctx, tokens.slice(0, insertAt));
-      return queryPlan(tokens);
+      return queryPlan(tokens, ctx);
     }
     case 'EXPLAIN': {
       cur.next();
@@ -52,7 +53,7 @@ export function translate(sql: string, ctx: TranslateContext): Plan {
     case 'UPDATE':
     case 'DELETE':
       {
-      const st = state();
+      const st = state(ctx);
       return duckPlan('dml', false, [rewriteTokens(tokens, st)], true, st.sleepMs);
     }
     case 'SHOW':
@@ -87,10 +88,35 @@ export function translate(sql: string, ctx: TranslateContext): Plan {
   }
 }
 
-function queryPlan(tokens: Token[]): DuckPlan {
-  const st = state();
-  const sql = rewriteTokens(tokens, st);
+/** A rewrite state for a statement of the session `ctx` describes. */
+function state(ctx: TranslateContext): RewriteState {
+  return newRewriteState({ database: ctx.database, ...(ctx.user === undefined ? {} : { user: ctx.user }) });
+}
+
+function queryPlan(tokens: Token[], ctx: TranslateContext): DuckPlan {
+  checkOffset(tokens);
+  const st = state(ctx);
+  const sql = rewriteQuery(tokens, st);
   return duckPlan('query', true, [sql], false, st.sleepMs);
+}
+
+/**
+ * Impala sorts before it skips: OFFSET without ORDER BY in the same query
+ * block is an AnalysisException (impala_offset.xml; QueryStmt.analyzeLimit).
+ */
+function checkOffset(tokens: Token[]): void {
+  const stack: boolean[] = [false];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i]!;
+    if (isOp(t, '(')) stack.push(false);
+    else if (isOp(t, ')')) stack.pop();
+    else if (isWord(t, 'ORDER') && isWord(tokens[i + 1], 'BY')) stack[stack.length - 1] = true;
+    else if (isWord(t, 'OFFSET') && !stack[stack.length - 1]) {
+      const limit = tokens.slice(0, i).reverse().find((x) => isWord(x, 'LIMIT'));
+      const clause = [limit ? `LIMIT ${tokens[tokens.indexOf(limit) + 1]?.text ?? ''} ` : '', `OFFSET ${tokens[i + 1]?.text ?? ''}`].join('');
+      throw analysisError(`OFFSET requires an ORDER BY clause: ${clause}`);
+    }
+  }
 }
 
 /** Index of the first top-level bare word `word`, or -1. */
@@ -124,8 +150,9 @@ function insertPlan(cur: TokenCursor, ctx: TranslateContext, withClause: Token[]
   }
   const dynamic: string[] = [];
   const statics: Array<{ name: string; value: string }> = [];
-  const st = state();
-  if (cur.acceptWord('PARTITION')) {
+  const st = state(ctx);
+  const partitioned = cur.acceptWord('PARTITION');
+  if (partitioned) {
     for (const part of splitTopLevel(cur.takeGroup())) {
       const name = nameOf(part.slice(0, 1), cur);
       if (part.length === 1) dynamic.push(name);
@@ -136,14 +163,15 @@ function insertPlan(cur: TokenCursor, ctx: TranslateContext, withClause: Token[]
   skipBracketHint(cur);
   if (cur.done) throw cur.error('SELECT');
   const rest = cur.tokens.slice(cur.pos);
-  let query = rewriteTokens(rest, st);
-  if (withClause.length > 0) query = `${rewriteTokens(withClause, st)} ${query}`;
+  let query = rewriteQuery(rest, st);
+  if (withClause.length > 0) query = `${rewriteQuery(withClause, st)} ${query}`;
   let columnList = columns ? [...columns, ...dynamic] : undefined;
-  if (statics.length > 0) {
+  if (partitioned) {
+    // Without a column list the query gives the data columns, then the dynamic partition keys.
     const base = columns ?? ctx.dataColumns?.(ref);
     columnList = base ? [...base, ...dynamic, ...statics.map((s) => s.name)] : undefined;
-    query = `SELECT *, ${statics.map((s) => s.value).join(', ')} FROM (${query}) AS __impala_insert`;
   }
+  if (statics.length > 0) query = `SELECT *, ${statics.map((s) => s.value).join(', ')} FROM (${query}) AS __impala_insert`;
   query = conformToDeclared(query, columnList, ctx.tableColumns?.(ref));
   const target = duckTable(ref);
   const list = columnList ? ` (${columnList.map(duckIdent).join(', ')})` : '';
@@ -154,30 +182,20 @@ function insertPlan(cur: TokenCursor, ctx: TranslateContext, withClause: Token[]
     return plan;
   }
   // The query may read the table it overwrites, and must see the old rows.
-  const plan = duckPlan(
-    'dml',
-    false,
-    [
-      `CREATE OR REPLACE TEMP TABLE ${OVERWRITE_TEMP} AS ${query}`,
-      `DELETE FROM ${target}`,
-      `INSERT INTO ${target}${list} SELECT * FROM temp.${OVERWRITE_TEMP}`,
-      `DROP TABLE temp.${OVERWRITE_TEMP}`,
-    ],
-    true,
-    st.sleepMs,
-  );
+  const statements = overwriteStatements({ target, query, columnList, partition: partitioned ? { statics, dynamic } : undefined });
+  const plan = duckPlan('dml', false, statements.statements, true, st.sleepMs);
   plan.analyze = insert;
-  plan.resultIndex = 2;
+  plan.resultIndex = statements.resultIndex;
   plan.checks.push({ type: 'table-exists', ref, dml: true });
   return plan;
 }
 
-const OVERWRITE_TEMP = '__impala_overwrite';
+
 
 /**
- * Makes inserted values what the declared column types hold, since DuckDB
- * stores them as VARCHAR: TIMESTAMP as canonical Impala text (whatever the
- * value's type or spelling), CHAR(n)/VARCHAR(n) cut to n characters.
+ * Makes inserted values what the declared column types hold: TIMESTAMP
+ * from any spelling Impala reads (NULL for what it cannot), CHAR(n)/VARCHAR(n)
+ * cut to n characters, since DuckDB stores both as VARCHAR.
  */
 function conformToDeclared(query: string, columnList: string[] | undefined, declared: readonly DeclaredColumn[] | undefined): string {
   if (!declared) return query;
@@ -188,7 +206,7 @@ function conformToDeclared(query: string, columnList: string[] | undefined, decl
   const names = targets.map((_, i) => `c${i}`);
   const select = names.map((n, i) => {
     const t = types[i];
-    if (t?.name === 'TIMESTAMP') return `impala_timestamp(${n})`;
+    if (t?.name === 'TIMESTAMP') return `main.impala_timestamp(${n})`;
     if ((t?.name === 'CHAR' || t?.name === 'VARCHAR') && t.length !== undefined) return `left(CAST(${n} AS VARCHAR), ${t.length})`;
     return n;
   });
@@ -230,6 +248,21 @@ function showPlan(cur: TokenCursor, ctx: TranslateContext): Plan {
     const pattern = acceptPattern(cur);
     return cur.finish({ type: 'show-databases', ...(pattern === undefined ? {} : { pattern }) });
   }
+  if (cur.acceptWord('CREATE')) {
+    if (!cur.acceptWord('TABLE')) cur.expectWord('VIEW');
+    return { type: 'show-create-table', ref: cur.finish(cur.expectTable(ctx.database)) };
+  }
+  if (cur.acceptWord('PARTITIONS')) return { type: 'show-partitions', ref: cur.finish(cur.expectTable(ctx.database)) };
+  if (cur.acceptWords('TABLE', 'STATS')) return { type: 'show-table-stats', ref: cur.finish(cur.expectTable(ctx.database)) };
+  if (cur.acceptWords('COLUMN', 'STATS')) return { type: 'show-column-stats', ref: cur.finish(cur.expectTable(ctx.database)) };
+  if (cur.acceptWord('AGGREGATE') || cur.acceptWord('ANALYTIC') || isWord(cur.peek(), 'FUNCTIONS')) {
+    cur.expectWord('FUNCTIONS');
+    let db = ctx.database;
+    if (cur.acceptWord('IN') || cur.acceptWord('FROM')) db = cur.expectName();
+    const pattern = acceptPattern(cur);
+    if (db === '_impala_builtins') throw unsupported('SHOW FUNCTIONS IN _impala_builtins');
+    return cur.finish({ type: 'show-functions', db, ...(pattern === undefined ? {} : { pattern }) });
+  }
   const what = cur.peek();
   throw unsupported(`SHOW ${what ? what.text.toUpperCase() : ''}`.trim());
 }
@@ -240,7 +273,7 @@ function describePlan(cur: TokenCursor, ctx: TranslateContext): Plan {
     cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED');
     return { type: 'describe-db', db: cur.finish(cur.expectName()) };
   }
-  cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED');
+  if (cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED')) return { type: 'describe-formatted', ref: cur.finish(cur.expectTable(ctx.database)) };
   return { type: 'describe', ref: cur.finish(cur.expectTable(ctx.database)) };
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ImpalaType } from './impala-types.js';
+import type { ShowPlan } from './show-statements.js';
 import type { TableRef } from './token-cursor.js';
 
 /** Statement classes, as counted per coordinator. */
@@ -64,6 +65,8 @@ export interface DuckPlan {
 export interface TranslateContext {
   /** The session's current database. */
   database: string;
+  /** The session's user (for user(), effective_user(), logged_in_user()). */
+  user?: string;
   /** Declared non-partition columns of a table, in order, when the coordinator knows them. */
   dataColumns?: (ref: TableRef) => string[] | undefined;
   /** Every declared column of a table (partition columns last), when the coordinator knows them. */
@@ -85,7 +88,8 @@ export type MetaPlan =
   | { type: 'show-databases'; pattern?: string }
   | { type: 'describe'; ref: TableRef }
   | { type: 'describe-db'; db: string }
-  | { type: 'explain'; inner: DuckPlan };
+  | { type: 'explain'; inner: DuckPlan }
+  | ShowPlan;
 
 /** Any translated statement. */
 export type Plan = DuckPlan | MetaPlan;
@@ -100,6 +104,8 @@ export function planKind(plan: Plan): StatementKind {
     case 'set-list':
     case 'use':
       return 'other';
+    case 'compute-stats':
+      return 'ddl';
     default:
       return 'query';
   }

@@ -257,10 +257,10 @@ describe('the close after the caller has its rows', () => {
   it('a query that fails while its rows are produced gets the error from FetchResults; nothing is left to cancel or close', async () => {
     await conn.settled();
     const before = { ...stats().rpcs };
-    // DuckDB fails this cast as it produces the row (impalad would give NULL; any execution error will do).
-    const err = (await conn.query("SELECT CAST('abc' AS INT) AS x").catch((e: unknown) => e)) as ImpalaError;
+    // A string that is no date fails as the row is produced, as impalad's UDF ERROR does.
+    const err = (await conn.query("SELECT CAST('abc' AS DATE) AS x").catch((e: unknown) => e)) as ImpalaError;
     expect(err.code).toBe('IMPALA_SERVER');
-    expect(err.message).toMatch(/abc/);
+    expect(err.message).toMatch(/String to Date parse failed/);
     // impalad unregisters a query whose FETCH_NEXT failed: a cancel or close would only be refused.
     expect(since(before)).toEqual({ ExecuteStatement: 1, GetResultSetMetadata: 1, FetchResults: 1 });
     expect(conn.backgroundWork).toBe(false);

@@ -125,7 +125,7 @@ describe('startCluster', () => {
       const created = performance.now();
       await run(a!, 'CREATE TABLE later (x INT)');
       const early = await submit(b!, 'SELECT * FROM later');
-      expect(early.status.errorMessage).toBe("AnalysisException: Could not resolve table reference: 'default.later'");
+      expect(early.status.errorMessage).toBe("AnalysisException: Could not resolve table reference: 'later'");
       const reached = (): Promise<boolean> => run(b!, 'SELECT count(*) FROM later').then(() => true, () => false);
       await waitFor(reached, 20_000, 'the table to reach the second coordinator');
       // Not before the delay: the bus holds each change that long.

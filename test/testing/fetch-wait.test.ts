@@ -145,7 +145,7 @@ describe('FetchResults on a failed or cancelled query', () => {
   // non-recoverable error is answered ERROR_STATUS and the query is unregistered.
   it.each([
     ['cancelled', 'SELECT sleep(5000) AS s', true, /^Cancelled$/],
-    ['failed while producing rows', "SELECT CAST('abc' AS INT) AS x", false, /abc/],
+    ['failed while producing rows', "SELECT CAST('abc' AS DATE) AS x", false, /String to Date parse failed/],
   ])('%s: ERROR_STATUS with its error; the query is closed', async (_name, sql, cancel, message) => {
     const open = stats().operationsOpen;
     const op = await started(s, sql);

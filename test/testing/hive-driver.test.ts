@@ -98,7 +98,7 @@ describe('hive-driver over NOSASL', () => {
 
   it('reports analysis errors with Impala text in ExecuteStatement', async () => {
     const err = (await conn.session.executeStatement('SELECT * FROM nope').catch((e: unknown) => e)) as { message: string };
-    expect(err.message).toBe("AnalysisException: Could not resolve table reference: 'default.nope'");
+    expect(err.message).toBe("AnalysisException: Could not resolve table reference: 'nope'");
   });
 });
 
