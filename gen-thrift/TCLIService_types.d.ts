@@ -412,6 +412,145 @@ declare class TExecuteStatementResp {
       constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
   }
 
+declare class TGetTypeInfoReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetTypeInfoResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetCatalogsReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetCatalogsResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetSchemasReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; });
+  }
+
+declare class TGetSchemasResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetTablesReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+    public tableName?: string;
+    public tableTypes?: string[];
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; tableName?: string; tableTypes?: string[]; });
+  }
+
+declare class TGetTablesResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetTableTypesReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetTableTypesResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetColumnsReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+    public tableName?: string;
+    public columnName?: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; tableName?: string; columnName?: string; });
+  }
+
+declare class TGetColumnsResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetFunctionsReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+    public functionName: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; functionName: string; });
+  }
+
+declare class TGetFunctionsResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetPrimaryKeysReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+    public tableName?: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; tableName?: string; });
+  }
+
+declare class TGetPrimaryKeysResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetCrossReferenceReq {
+    public sessionHandle: TSessionHandle;
+    public parentCatalogName?: string;
+    public parentSchemaName?: string;
+    public parentTableName?: string;
+    public foreignCatalogName?: string;
+    public foreignSchemaName?: string;
+    public foreignTableName?: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; parentCatalogName?: string; parentSchemaName?: string; parentTableName?: string; foreignCatalogName?: string; foreignSchemaName?: string; foreignTableName?: string; });
+  }
+
+declare class TGetCrossReferenceResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
 declare class TGetOperationStatusReq {
     public operationHandle: TOperationHandle;
 

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { createPool, ImpalaPool } from './pool/pool.js';
-export type { PoolStatementOptions, SessionOptions, PoolStats } from './pool/pool.js';
+export type { PoolStatementOptions, SessionOptions, PoolStats, AffinityOption } from './pool/pool.js';
 export { PoolConnection } from './pool/pool-connection.js';
 export type { PoolOptions, CoordinatorAddress, PooledConnectionOptions } from './pool/options.js';
 export { parsePoolUrl } from './pool/options.js';
@@ -20,6 +20,27 @@ export type { Strategy, StrategyName, Candidate, PickRequest } from './pool/stra
 export type { Clock, RandomSource } from './util/clock.js';
 export { connect, Hs2Connection } from './hs2/connection.js';
 export type { QueryResult, ExecuteResult, PingResult, PendingCall } from './hs2/connection.js';
+export type {
+  MetadataCallOptions,
+  SchemasOptions,
+  TablesOptions,
+  ColumnsOptions,
+  FunctionsOptions,
+  PrimaryKeysOptions,
+  CrossReferenceOptions,
+  MetadataResult,
+} from './hs2/metadata.js';
+export type {
+  CatalogRow,
+  SchemaRow,
+  TableRow,
+  TableTypeRow,
+  ColumnRow,
+  TypeInfoRow,
+  FunctionRow,
+  PrimaryKeyRow,
+  CrossReferenceRow,
+} from './hs2/metadata-rows.js';
 export type { Column, ImpalaTypeName } from './hs2/columns.js';
 export type { ScalarTypeName } from './wire/type-ids.js';
 export { formatColumnType } from './hs2/columns.js';

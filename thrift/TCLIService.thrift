@@ -329,6 +329,123 @@ struct TExecuteStatementResp {
   2: optional TOperationHandle operationHandle
 }
 
+// The metadata calls (JDBC's DatabaseMetaData over HS2). Each opens an
+// operation whose rows the client reads with GetResultSetMetadata and
+// FetchResults, then closes, as with a statement.
+
+// An identifier, taken literally.
+typedef string TIdentifier
+
+// A JDBC search pattern: '_' any one character, '%' any sequence, '\'
+// escapes them.
+typedef string TPattern
+
+// A search pattern or an identifier.
+typedef string TPatternOrIdentifier
+
+struct TGetTypeInfoReq {
+  1: required TSessionHandle sessionHandle
+}
+
+struct TGetTypeInfoResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetCatalogsReq {
+  1: required TSessionHandle sessionHandle
+}
+
+struct TGetCatalogsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetSchemasReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TIdentifier catalogName
+  3: optional TPatternOrIdentifier schemaName
+}
+
+struct TGetSchemasResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetTablesReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TPatternOrIdentifier catalogName
+  3: optional TPatternOrIdentifier schemaName
+  4: optional TPatternOrIdentifier tableName
+  5: optional list<string> tableTypes
+}
+
+struct TGetTablesResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetTableTypesReq {
+  1: required TSessionHandle sessionHandle
+}
+
+struct TGetTableTypesResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetColumnsReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TIdentifier catalogName
+  3: optional TPatternOrIdentifier schemaName
+  4: optional TPatternOrIdentifier tableName
+  5: optional TPatternOrIdentifier columnName
+}
+
+struct TGetColumnsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetFunctionsReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TIdentifier catalogName
+  3: optional TPatternOrIdentifier schemaName
+  4: required TPatternOrIdentifier functionName
+}
+
+struct TGetFunctionsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetPrimaryKeysReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TIdentifier catalogName
+  3: optional TIdentifier schemaName
+  4: optional TIdentifier tableName
+}
+
+struct TGetPrimaryKeysResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetCrossReferenceReq {
+  1: required TSessionHandle sessionHandle
+  2: optional TIdentifier parentCatalogName
+  3: optional TIdentifier parentSchemaName
+  4: optional TIdentifier parentTableName
+  5: optional TIdentifier foreignCatalogName
+  6: optional TIdentifier foreignSchemaName
+  7: optional TIdentifier foreignTableName
+}
+
+struct TGetCrossReferenceResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
 struct TGetOperationStatusReq {
   1: required TOperationHandle operationHandle
 }
@@ -403,6 +520,15 @@ service TCLIService {
   TCloseSessionResp CloseSession(1:TCloseSessionReq req);
   TGetInfoResp GetInfo(1:TGetInfoReq req);
   TExecuteStatementResp ExecuteStatement(1:TExecuteStatementReq req);
+  TGetTypeInfoResp GetTypeInfo(1:TGetTypeInfoReq req);
+  TGetCatalogsResp GetCatalogs(1:TGetCatalogsReq req);
+  TGetSchemasResp GetSchemas(1:TGetSchemasReq req);
+  TGetTablesResp GetTables(1:TGetTablesReq req);
+  TGetTableTypesResp GetTableTypes(1:TGetTableTypesReq req);
+  TGetColumnsResp GetColumns(1:TGetColumnsReq req);
+  TGetFunctionsResp GetFunctions(1:TGetFunctionsReq req);
+  TGetPrimaryKeysResp GetPrimaryKeys(1:TGetPrimaryKeysReq req);
+  TGetCrossReferenceResp GetCrossReference(1:TGetCrossReferenceReq req);
   TGetOperationStatusResp GetOperationStatus(1:TGetOperationStatusReq req);
   TCancelOperationResp CancelOperation(1:TCancelOperationReq req);
   TCloseOperationResp CloseOperation(1:TCloseOperationReq req);

@@ -13,7 +13,9 @@ import { finishesWithin } from '../util/finishes-within.js';
 import { BackgroundWork } from './background-work.js';
 import { StopCondition } from './deadline.js';
 import { fetchWait } from './fetch-wait.js';
-import { Operation, type OperationContext } from './operation.js';
+import { metadataCalls, type ColumnsOptions, type CrossReferenceOptions, type FunctionsOptions, type MetadataCall, type MetadataCallOptions, type MetadataResult, type PrimaryKeysOptions, type SchemasOptions, type TablesOptions } from './metadata.js';
+import { decodeRows, type CatalogRow, type ColumnRow, type CrossReferenceRow, type FunctionRow, type PrimaryKeyRow, type SchemaRow, type TableRow, type TableTypeRow, type TypeInfoRow } from './metadata-rows.js';
+import { Operation, type OperationContext, type OperationRequest } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
 import { RpcChannel } from './rpc-channel.js';
 import { toRowArrays, toRowObjects, type Row, type Value } from './row-set.js';
@@ -293,15 +295,7 @@ export class Hs2Connection {
    */
   async runQuery<R = Row>(text: string, so: ResolvedStatementOptions, stop: StopCondition): Promise<QueryResult<R>> {
     return this.withOperation(text, so, stop, true, async (op) => {
-      const columns: Value[][] = op.columns.map(() => []);
-      for (;;) {
-        const batch = await op.fetch();
-        for (let c = 0; c < columns.length; c++) {
-          const target = columns[c]!;
-          for (const v of batch.data[c]!) target.push(v);
-        }
-        if (!batch.hasMoreRows) break;
-      }
+      const columns = await collect(op);
       const rows = (so.rowMode === 'array' ? toRowArrays(columns) : toRowObjects(op.columns, columns)) as R[];
       const result: QueryResult<R> = { rows, columns: op.columns, queryId: op.queryId ?? '', coordinator: this.coordinator };
       if (so.profile) result.profile = await op.runtimeProfile();
@@ -349,6 +343,68 @@ export class Hs2Connection {
       if (!finished) await this.abandon(op);
       this.operations.delete(op);
     }
+  }
+
+  /** JDBC `DatabaseMetaData.getCatalogs` (HS2 GetCatalogs): Impala has no catalogs, so no rows. */
+  async getCatalogs(options?: MetadataCallOptions): Promise<MetadataResult<CatalogRow>> {
+    return this.metadata(metadataCalls.getCatalogs(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getSchemas` (HS2 GetSchemas): the databases matching `schemaPattern`. */
+  async getSchemas(options?: SchemasOptions): Promise<MetadataResult<SchemaRow>> {
+    return this.metadata(metadataCalls.getSchemas(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getTables` (HS2 GetTables): tables and views matching the patterns and types. */
+  async getTables(options?: TablesOptions): Promise<MetadataResult<TableRow>> {
+    return this.metadata(metadataCalls.getTables(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getTableTypes` (HS2 GetTableTypes). */
+  async getTableTypes(options?: MetadataCallOptions): Promise<MetadataResult<TableTypeRow>> {
+    return this.metadata(metadataCalls.getTableTypes(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getColumns` (HS2 GetColumns): columns matching the patterns. */
+  async getColumns(options?: ColumnsOptions): Promise<MetadataResult<ColumnRow>> {
+    return this.metadata(metadataCalls.getColumns(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getFunctions` (HS2 GetFunctions): functions matching `functionPattern`. */
+  async getFunctions(options: FunctionsOptions): Promise<MetadataResult<FunctionRow>> {
+    return this.metadata(metadataCalls.getFunctions(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getTypeInfo` (HS2 GetTypeInfo): the types the server supports. */
+  async getTypeInfo(options?: MetadataCallOptions): Promise<MetadataResult<TypeInfoRow>> {
+    return this.metadata(metadataCalls.getTypeInfo(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getPrimaryKeys` (HS2 GetPrimaryKeys): the primary key columns of a table. */
+  async getPrimaryKeys(options: PrimaryKeysOptions): Promise<MetadataResult<PrimaryKeyRow>> {
+    return this.metadata(metadataCalls.getPrimaryKeys(options));
+  }
+
+  /** JDBC `DatabaseMetaData.getCrossReference` (HS2 GetCrossReference): foreign key columns. */
+  async getCrossReference(options?: CrossReferenceOptions): Promise<MetadataResult<CrossReferenceRow>> {
+    return this.metadata(metadataCalls.getCrossReference(options));
+  }
+
+  /**
+   * @internal Runs a metadata call under a stop condition the caller owns
+   * (the pool's one deadline per call): the call opens the operation, whose
+   * rows are read and closed as a query's are.
+   */
+  async runMetadata<R>(call: MetadataCall<R>, stop: StopCondition): Promise<MetadataResult<R>> {
+    const opening: OperationRequest = { method: call.method, request: call.request(this.session) };
+    return this.withOperation(call.method, call.so, stop, true, async (op) => {
+      const rows = decodeRows(call.layout, await collect(op), call.method, this.coordinator);
+      return { rows, queryId: op.queryId ?? '', coordinator: this.coordinator };
+    }, undefined, opening);
+  }
+
+  private metadata<R>(call: MetadataCall<R>): Promise<MetadataResult<R>> {
+    return this.withStop(call.so, 'metadata call', (stop) => this.runMetadata(call, stop));
   }
 
   /** Pings the server (PingImpalaHS2Service); also validates the session. */
@@ -431,8 +487,9 @@ export class Hs2Connection {
     fetchRows: boolean,
     body: (op: Operation) => Promise<T>,
     onClosed?: (rowsAffected: number) => void,
+    opening?: OperationRequest,
   ): Promise<T> {
-    const op = this.begin(text, stop);
+    const op = this.begin(text, stop, opening);
     try {
       await op.run(fetchRows ? { ...this.fetchOptions(so), fetchRows } : { confOverlay: so.queryOptions, fetchRows, fetchWaitMs: 0 });
       const result = await body(op);
@@ -445,7 +502,7 @@ export class Hs2Connection {
         const rowsAffected = await op.close();
         onClosed?.(rowsAffected);
       }
-      if (trackSessionState(this.sessionState, text)) this.stateChanged = true;
+      if (!opening && trackSessionState(this.sessionState, text)) this.stateChanged = true;
       return result;
     } catch (err) {
       throw await this.fail(op, stop, err);
@@ -472,14 +529,14 @@ export class Hs2Connection {
     });
   }
 
-  private begin(sql: string, stop: StopCondition): Operation {
+  private begin(sql: string, stop: StopCondition, opening?: OperationRequest): Operation {
     if (!this.open) {
       // The reason already names the coordinator: it is the message.
       throw this.closedReason
         ? new ClientClosedError(this.closedReason.message, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
         : new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator, statementSent: false });
     }
-    const op = new Operation(this.ctx, sql, stop);
+    const op = new Operation(this.ctx, sql, stop, opening);
     this.operations.add(op);
     return op;
   }
@@ -534,3 +591,15 @@ export class Hs2Connection {
   }
 }
 
+/** Every row of an operation whose rows are fetched, column-major. */
+async function collect(op: Operation): Promise<Value[][]> {
+  const columns: Value[][] = op.columns.map(() => []);
+  for (;;) {
+    const batch = await op.fetch();
+    for (let c = 0; c < columns.length; c++) {
+      const target = columns[c]!;
+      for (const v of batch.data[c]!) target.push(v);
+    }
+    if (!batch.hasMoreRows) return columns;
+  }
+}

@@ -39,7 +39,7 @@ import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
 import { queryIdFromGuid } from '../wire/query-id.js';
 import { columnsFromSchema, type Column } from './columns.js';
 import type { StopCondition } from './deadline.js';
-import type { RpcChannel } from './rpc-channel.js';
+import type { RpcChannel, RpcMethod } from './rpc-channel.js';
 import { decodeColumns, type DecodeOptions, type Value } from './row-set.js';
 import { checkStatus, serverError, type StatusContext } from './status.js';
 
@@ -65,6 +65,18 @@ export interface RunOptions {
   fetchRows: boolean;
   /** How long the server may hold one FetchResults call, in ms (the overlay's FETCH_ROWS_TIMEOUT_MS); unused without `fetchRows`. */
   fetchWaitMs: number;
+}
+
+/**
+ * A request that opens the operation instead of ExecuteStatement: an HS2
+ * metadata call (GetTables, …), whose answer carries a status and a handle
+ * as ExecuteStatement's does.
+ */
+export interface OperationRequest {
+  /** The HS2 method. */
+  method: RpcMethod;
+  /** Its request struct. */
+  request: unknown;
 }
 
 /** One batch of fetched rows, column-major. */
@@ -94,10 +106,17 @@ export class Operation {
   /** The first FetchResults, sent together with GetResultSetMetadata; taken by the first {@link fetch}. */
   private firstFetch: Promise<TCLITypes.TFetchResultsResp> | undefined;
 
+  /**
+   * @param ctx - the connection's channel and session
+   * @param sql - the statement (for a metadata call, its name)
+   * @param stop - the call's stop condition
+   * @param opening - the metadata call that opens it; default ExecuteStatement of `sql`
+   */
   constructor(
     private readonly ctx: OperationContext,
     readonly sql: string,
     private readonly stop: StopCondition,
+    private readonly opening?: OperationRequest,
   ) {}
 
   /** Whether the statement returns rows. */
@@ -106,23 +125,28 @@ export class Operation {
   }
 
   /**
-   * Runs ExecuteStatement; then reads the result columns at once (rows to
-   * be fetched) or waits until the statement finished (see {@link RunOptions}).
+   * Runs ExecuteStatement (or the metadata call that opens it); then reads
+   * the result columns at once (rows to be fetched) or waits until the
+   * statement finished (see {@link RunOptions}).
    */
   async run(options: RunOptions): Promise<void> {
     this.stop.check();
     this.fetchWaitMs = options.fetchWaitMs;
-    const req = new tcli.TExecuteStatementReq({
-      sessionHandle: this.ctx.session,
-      statement: this.sql,
-      confOverlay: options.confOverlay,
-      runAsync: true,
-    });
+    const method = this.opening?.method ?? 'ExecuteStatement';
+    const req =
+      this.opening?.request ??
+      new tcli.TExecuteStatementReq({
+        sessionHandle: this.ctx.session,
+        statement: this.sql,
+        confOverlay: options.confOverlay,
+        runAsync: true,
+      });
     let resp: TCLITypes.TExecuteStatementResp;
     this.sent = true;
     // Behind nothing but the connection's own clean-up (the last query's
     // close), the statement goes out at once instead of a round trip later.
-    const call = this.ctx.channel.call<TCLITypes.TExecuteStatementResp>('ExecuteStatement', req, { pipeline: !this.ctx.channel.owesCaller });
+    // (A metadata call's answer has the same shape: a status and a handle.)
+    const call = this.ctx.channel.call<TCLITypes.TExecuteStatementResp>(method, req, { pipeline: !this.ctx.channel.owesCaller });
     // A caller that stopped waiting still leaves a statement to cancel and
     // close once the answer comes: keep its handle then too.
     call.then(
@@ -137,8 +161,8 @@ export class Operation {
       throw this.annotate(err, this.sent);
     }
     this.adopt(resp);
-    checkStatus(resp.status, 'ExecuteStatement', this.statusCtx());
-    if (!this.handle) throw new ProtocolError(`ExecuteStatement answer from ${this.ctx.coordinator} has no operation handle`, this.statusCtx());
+    checkStatus(resp.status, method, this.statusCtx());
+    if (!this.handle) throw new ProtocolError(`${method} answer from ${this.ctx.coordinator} has no operation handle`, this.statusCtx());
     // The columns are known once ExecuteStatement answered (planning is part
     // of it); the first fetch waits for the rows. Without a result set, or
     // when the rows are not wanted, the statement is polled until it finished.
@@ -161,6 +185,10 @@ export class Operation {
 
   private adopt(resp: TCLITypes.TExecuteStatementResp): void {
     if (this.handle) return;
+    // A failed metadata call opened nothing to cancel or close, though
+    // impalad sends an empty handle with it (ImpalaServer::GetTables & co.).
+    const code = resp.status?.statusCode;
+    if (this.opening && code !== tcli.TStatusCode.SUCCESS_STATUS && code !== tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS) return;
     this.handle = resp.operationHandle ?? undefined;
     this.queryId = queryIdFromGuid(this.handle?.operationId?.guid);
   }

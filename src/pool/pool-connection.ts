@@ -19,6 +19,18 @@
 import { inspect } from 'node:util';
 import { AlreadyReleasedError, ClientClosedError } from '../errors.js';
 import type { ExecuteResult, QueryResult } from '../hs2/connection.js';
+import {
+  metadataCalls,
+  type ColumnsOptions,
+  type CrossReferenceOptions,
+  type FunctionsOptions,
+  type MetadataCallOptions,
+  type MetadataResult,
+  type PrimaryKeysOptions,
+  type SchemasOptions,
+  type TablesOptions,
+} from '../hs2/metadata.js';
+import type { CatalogRow, ColumnRow, CrossReferenceRow, FunctionRow, PrimaryKeyRow, SchemaRow, TableRow, TableTypeRow, TypeInfoRow } from '../hs2/metadata-rows.js';
 import type { Row } from '../hs2/row-set.js';
 import type { StatementOptions } from '../hs2/statement-options.js';
 import type { StatementParams } from '../sql/prepare.js';
@@ -67,6 +79,60 @@ export class PoolConnection {
   async *stream<R = Row>(sql: string, params?: StatementParams, options?: StatementOptions): AsyncGenerator<R, void, undefined> {
     this.assertUsable();
     yield* this.runner.stream<R>(sql, params, options, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getCatalogs` (HS2 GetCatalogs) in this session; routed, retried and moved like its statements. */
+  async getCatalogs(options?: MetadataCallOptions): Promise<MetadataResult<CatalogRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getCatalogs(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getSchemas` (HS2 GetSchemas) in this session. */
+  async getSchemas(options?: SchemasOptions): Promise<MetadataResult<SchemaRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getSchemas(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getTables` (HS2 GetTables) in this session. */
+  async getTables(options?: TablesOptions): Promise<MetadataResult<TableRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getTables(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getTableTypes` (HS2 GetTableTypes) in this session. */
+  async getTableTypes(options?: MetadataCallOptions): Promise<MetadataResult<TableTypeRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getTableTypes(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getColumns` (HS2 GetColumns) in this session. */
+  async getColumns(options?: ColumnsOptions): Promise<MetadataResult<ColumnRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getColumns(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getFunctions` (HS2 GetFunctions) in this session. */
+  async getFunctions(options: FunctionsOptions): Promise<MetadataResult<FunctionRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getFunctions(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getTypeInfo` (HS2 GetTypeInfo) in this session. */
+  async getTypeInfo(options?: MetadataCallOptions): Promise<MetadataResult<TypeInfoRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getTypeInfo(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getPrimaryKeys` (HS2 GetPrimaryKeys) in this session. */
+  async getPrimaryKeys(options: PrimaryKeysOptions): Promise<MetadataResult<PrimaryKeyRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getPrimaryKeys(options), undefined, this.target);
+  }
+
+  /** JDBC `DatabaseMetaData.getCrossReference` (HS2 GetCrossReference) in this session. */
+  async getCrossReference(options?: CrossReferenceOptions): Promise<MetadataResult<CrossReferenceRow>> {
+    this.assertUsable();
+    return this.runner.metadata(metadataCalls.getCrossReference(options), undefined, this.target);
   }
 
   /**

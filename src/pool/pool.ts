@@ -10,6 +10,18 @@ import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { ImpalaError, PoolClosedError, RpcTimeoutError } from '../errors.js';
 import type { ExecuteResult, QueryResult } from '../hs2/connection.js';
+import {
+  metadataCalls,
+  type ColumnsOptions,
+  type CrossReferenceOptions,
+  type FunctionsOptions,
+  type MetadataCallOptions,
+  type MetadataResult,
+  type PrimaryKeysOptions,
+  type SchemasOptions,
+  type TablesOptions,
+} from '../hs2/metadata.js';
+import type { CatalogRow, ColumnRow, CrossReferenceRow, FunctionRow, PrimaryKeyRow, SchemaRow, TableRow, TableTypeRow, TypeInfoRow } from '../hs2/metadata-rows.js';
 import type { Row } from '../hs2/row-set.js';
 import type { StatementParams } from '../sql/prepare.js';
 import { AffinityTable } from './affinity.js';
@@ -22,10 +34,13 @@ import type { PoolContext } from './pipeline.js';
 import { PoolConnection } from './pool-connection.js';
 import { RetryBudget } from './retry-budget.js';
 import { Router } from './router.js';
-import { StatementRunner, type PoolStatementOptions } from './statement-runner.js';
+import { StatementRunner, type AffinityOption, type PoolStatementOptions } from './statement-runner.js';
 import { createStrategy } from './strategies/index.js';
 
-export type { PoolStatementOptions } from './statement-runner.js';
+export type { PoolStatementOptions, AffinityOption } from './statement-runner.js';
+
+// The pool's metadata calls take an affinity key besides the connection's options.
+const AFFINITY = ['affinityKey'];
 
 /** Options of {@link ImpalaPool.session} and {@link ImpalaPool.connect}. */
 export interface SessionOptions {
@@ -144,6 +159,61 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     const lease = new PoolConnection(this.runner, binding, affinityKey, (l) => this.leases.delete(l));
     this.leases.add(lease);
     return lease;
+  }
+
+  /**
+   * JDBC `DatabaseMetaData.getCatalogs` (HS2 GetCatalogs) on a coordinator
+   * the pool picks. Every metadata call of the pool goes through the same
+   * pipeline as a statement: routed and retried as an idempotent read, with
+   * the call's one deadline (`timeoutMs`, `signal`), and reported on
+   * `impala-pool:statement` with impalad's operation name as the verb
+   * (`GET_TABLES`, …). A call naming one table without wildcards
+   * (`getColumns({ schemaPattern: 'sales', tablePattern: 'orders' })`)
+   * goes to the coordinator that changed that table moments ago, as a
+   * query of it would.
+   */
+  async getCatalogs(options?: MetadataCallOptions & AffinityOption): Promise<MetadataResult<CatalogRow>> {
+    return this.runner.metadata(metadataCalls.getCatalogs(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getSchemas` (HS2 GetSchemas); see {@link getCatalogs} for routing. */
+  async getSchemas(options?: SchemasOptions & AffinityOption): Promise<MetadataResult<SchemaRow>> {
+    return this.runner.metadata(metadataCalls.getSchemas(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getTables` (HS2 GetTables); see {@link getCatalogs} for routing. */
+  async getTables(options?: TablesOptions & AffinityOption): Promise<MetadataResult<TableRow>> {
+    return this.runner.metadata(metadataCalls.getTables(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getTableTypes` (HS2 GetTableTypes); see {@link getCatalogs} for routing. */
+  async getTableTypes(options?: MetadataCallOptions & AffinityOption): Promise<MetadataResult<TableTypeRow>> {
+    return this.runner.metadata(metadataCalls.getTableTypes(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getColumns` (HS2 GetColumns); see {@link getCatalogs} for routing. */
+  async getColumns(options?: ColumnsOptions & AffinityOption): Promise<MetadataResult<ColumnRow>> {
+    return this.runner.metadata(metadataCalls.getColumns(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getFunctions` (HS2 GetFunctions); see {@link getCatalogs} for routing. */
+  async getFunctions(options: FunctionsOptions & AffinityOption): Promise<MetadataResult<FunctionRow>> {
+    return this.runner.metadata(metadataCalls.getFunctions(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getTypeInfo` (HS2 GetTypeInfo); see {@link getCatalogs} for routing. */
+  async getTypeInfo(options?: MetadataCallOptions & AffinityOption): Promise<MetadataResult<TypeInfoRow>> {
+    return this.runner.metadata(metadataCalls.getTypeInfo(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getPrimaryKeys` (HS2 GetPrimaryKeys); see {@link getCatalogs} for routing. */
+  async getPrimaryKeys(options: PrimaryKeysOptions & AffinityOption): Promise<MetadataResult<PrimaryKeyRow>> {
+    return this.runner.metadata(metadataCalls.getPrimaryKeys(options, AFFINITY), options?.affinityKey);
+  }
+
+  /** JDBC `DatabaseMetaData.getCrossReference` (HS2 GetCrossReference); see {@link getCatalogs} for routing. */
+  async getCrossReference(options?: CrossReferenceOptions & AffinityOption): Promise<MetadataResult<CrossReferenceRow>> {
+    return this.runner.metadata(metadataCalls.getCrossReference(options, AFFINITY), options?.affinityKey);
   }
 
   /** Per-coordinator health, load and latency. */

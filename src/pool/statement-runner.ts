@@ -12,14 +12,22 @@
 import { PoolClosedError } from '../errors.js';
 import type { ExecuteResult, QueryResult } from '../hs2/connection.js';
 import { StopCondition } from '../hs2/deadline.js';
+import type { MetadataCall, MetadataResult } from '../hs2/metadata.js';
 import type { Row } from '../hs2/row-set.js';
 import { resolveStatementOptions, type ResolvedStatementOptions, type StatementOptions } from '../hs2/statement-options.js';
 import { prepareStatement, type StatementParams } from '../sql/prepare.js';
+import { classifyMetadata } from './metadata-routing.js';
 import { openLease, poolQueryOptions, runStatement, streamStatement, type LeaseBinding, type PoolContext, type StatementCall } from './pipeline.js';
 
 /** Per-statement options of the pool's calls. */
 export interface PoolStatementOptions extends StatementOptions {
   /** Keeps statements with the same key on one coordinator (sticky routing). */
+  affinityKey?: string;
+}
+
+/** What a metadata call on the pool takes besides the connection's options (see {@link ImpalaPool.getTables}). */
+export interface AffinityOption {
+  /** Keeps calls with the same key on one coordinator (sticky routing). */
   affinityKey?: string;
 }
 
@@ -69,6 +77,25 @@ export class StatementRunner {
       yield* streamStatement(this.ctx, p.call, (conn, stop) => conn.runStream<R>(p.text, p.so, stop));
     } finally {
       p.call.stop.dispose();
+    }
+  }
+
+  /**
+   * Runs a metadata call (getTables, …; see {@link ImpalaPool.getTables}):
+   * through the same pipeline as a statement, routed and retried as an
+   * idempotent read, under one deadline.
+   */
+  async metadata<R>(call: MetadataCall<R>, affinityKey: unknown, lease?: LeaseTarget): Promise<MetadataResult<R>> {
+    if (this.ctx.isClosed()) throw new PoolClosedError();
+    const key = lease ? lease.affinityKey : affinityKey;
+    if (key !== undefined && typeof key !== 'string') throw new TypeError('option affinityKey must be a string');
+    const stop = new StopCondition(call.so.signal, call.so.timeoutMs, 'metadata call', this.ctx.clock);
+    const database = lease?.binding.state.database ?? this.defaultDatabase;
+    const statement = classifyMetadata(call.verb, call.scope);
+    try {
+      return await runStatement(this.ctx, { statement, database, affinityKey: key, stop, lease: lease?.binding }, (conn, s) => conn.runMetadata(call, s));
+    } finally {
+      stop.dispose();
     }
   }
 

@@ -14,6 +14,8 @@ import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSession
 import { typeDesc } from './impala-types.js';
 import { DEFAULT_QUERY_OPTIONS } from './meta-statements.js';
 import { Operation } from './operation.js';
+import { failed, ok } from './hs2-status.js';
+import { MetadataCalls } from './metadata/metadata-calls.js';
 import { execSummary, runtimeProfile } from './profile.js';
 import { formatQueryId } from './query-id.js';
 import { RowSetBuilder } from './row-set.js';
@@ -57,13 +59,6 @@ export function fetchRowsTimeoutMs(options: ReadonlyMap<string, string>): number
   return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : DEFAULT_FETCH_ROWS_TIMEOUT_MS;
 }
 
-const ok = (): TCLITypes.TStatus => new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS });
-
-function failed(err: unknown): TCLITypes.TStatus {
-  const e = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
-  return new tcli.TStatus({ statusCode: tcli.TStatusCode.ERROR_STATUS, errorMessage: e.message, sqlState: e.sqlState, errorCode: 0 });
-}
-
 function printable(guid: Buffer | null | undefined): string {
   if (guid && guid.length === 16) return formatQueryId(guid);
   return guid ? guid.toString('hex') : '';
@@ -79,20 +74,22 @@ const STATES: Record<Operation['state'], number> = {
   CLOSED: tcli.TOperationState.CLOSED_STATE,
 };
 
-/** The service handler of one connection. */
-export class Hs2Handler {
+/** The service handler of one connection (the metadata calls are {@link MetadataCalls}'). */
+export class Hs2Handler extends MetadataCalls {
   /**
    * @param state - the coordinator's registries and counters
    * @param conn - the client connection
    * @param options - fetch limits
    */
   constructor(
-    private readonly state: CoordinatorState,
+    state: CoordinatorState,
     private readonly conn: ConnectionInfo,
     private readonly options: HandlerOptions,
-  ) {}
+  ) {
+    super(state);
+  }
 
-  private session(handle: TCLITypes.TSessionHandle | null | undefined): Session {
+  protected session(handle: TCLITypes.TSessionHandle | null | undefined): Session {
     const id = handle?.sessionId;
     const s = id ? this.state.sessions.get(id.guid?.toString('hex') ?? '') : undefined;
     if (!s || !id?.secret || !s.secret.equals(id.secret)) throw invalidSession(printable(id?.guid));
