@@ -3,31 +3,16 @@
  * the password from the environment (never the command line), and flag
  * combinations that make no sense are refused with a clear message.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { connect, type ImpalaError } from '../../src/index.js';
+import { runClusterCommand } from '../support/cli-cluster.js';
 
 const PASSWORD = 'cli-secret-7Hq';
-
-function runCluster(args: string[], env: Record<string, string>, onLine: (lines: string[], stop: () => void) => void): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'cluster', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      onLine(stdout.trim().split('\n'), () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}
 
 describe('impala-pool cluster with authentication', () => {
   it('--user accepts that user with the password from IMPALA_CLUSTER_PASSWORD, and no other', async () => {
     let checked: Promise<void> | undefined;
-    const result = await runCluster(['--coordinators', '1', '--user', 'alice'], { IMPALA_CLUSTER_PASSWORD: PASSWORD }, (lines, stop) => {
+    const result = await runClusterCommand(['--coordinators', '1', '--user', 'alice'], (lines, stop) => {
       if (lines.length < 1 || checked) return;
       const [host, port] = lines[0]!.split(':');
       checked = (async () => {
@@ -38,7 +23,7 @@ describe('impala-pool cluster with authentication', () => {
         const wrong = (await connect({ ...base, auth: { mechanism: 'PLAIN', username: 'alice', password: 'nope', allowCleartext: true } }).catch((e: unknown) => e)) as ImpalaError;
         expect(wrong.code).toBe('IMPALA_AUTH');
       })().finally(stop);
-    });
+    }, { IMPALA_CLUSTER_PASSWORD: PASSWORD });
     await checked;
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain(PASSWORD);
@@ -50,7 +35,7 @@ describe('impala-pool cluster with authentication', () => {
     ['--principal without --keytab', ['--principal', 'impala/_HOST'], {}, /--principal needs --keytab/],
     ['--tls-cert without --tls-key', ['--tls-cert', '/nonexistent.pem'], {}, /go together/],
   ])('%s: exit code 1 and a message saying what is wrong', async (_name, args, env, message) => {
-    const result = await runCluster(args, env as Record<string, string>, () => undefined);
+    const result = await runClusterCommand(args, () => undefined, env as Record<string, string>);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
   }, 30_000);

@@ -3,31 +3,16 @@
  * prints one HS2-over-HTTP URL per coordinator, each serving HS2, and
  * Ctrl-C closes those ports too.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tcli } from '../../src/wire/gen.js';
 import { encodeCall, post } from './support/http-hs2.js';
-
-function runCluster(args: string[], onLines: (lines: string[], stop: () => void) => void): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'cluster', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      onLines(stdout.trim().split('\n'), () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}
+import { runClusterCommand } from '../support/cli-cluster.js';
 
 describe('impala-pool cluster --http', () => {
   it('prints HTTP URLs that serve HS2, and closes them on Ctrl-C', async () => {
     let urls: string[] = [];
     let checked: Promise<void> | undefined;
-    const result = await runCluster(['--coordinators', '2', '--http'], (lines, stop) => {
+    const result = await runClusterCommand(['--coordinators', '2', '--http'], (lines, stop) => {
       if (lines.length < 4 || checked) return;
       expect(lines.slice(0, 2).every((l) => /^127\.0\.0\.1:\d+$/.test(l))).toBe(true);
       urls = lines.slice(2);
