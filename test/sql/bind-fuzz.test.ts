@@ -87,7 +87,8 @@ describe('binding round-trips on the test cluster', () => {
       failures.push(...(await insertRound(g, query, round * 100, 25, { bigStrings: round < 3 ? 1 : 0 })));
     }
     expectNone(failures, 'INSERT/SELECT round trip');
-  });
+    // 600 inserts and reads: about 9 s on a loaded 2-core machine, so the default 30 s is too close.
+  }, 120_000);
 
   it('computes arithmetic next to each placeholder and keeps the columns after it', async () => {
     const g = new Gen(seededRandom(SEED + 4));

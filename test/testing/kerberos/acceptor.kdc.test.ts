@@ -370,7 +370,10 @@ function reencode(ap: ApReq, change: { pvno?: number; ticketEtype?: number; kvno
 function withTicketTime(ap: ApReq, keytab: ReturnType<typeof readKeytab>, tag: number, ms: number): Buffer {
   const key = keytab.find((e) => e.principal === `${ap.ticket.sname.components.join('/')}@${ap.ticket.realm}` && e.key.etype === ap.ticket.encPart.etype)!.key;
   const plain = Buffer.from(getEnctype(key.etype).decrypt(key.value, 2, ap.ticket.encPart.cipher));
-  const timeEl = contextFields(application(readDer(plain, 'x'), 3, 'x'), 'x').get(tag)!;
+  const fields = contextFields(application(readDer(plain, 'x'), 3, 'x'), 'x');
+  // A ticket's start is its starttime (6) when the KDC sent one — it does once the
+  // service ticket was issued in a later second than the TGT — else its authtime (5).
+  const timeEl = (tag === 5 ? (fields.get(6) ?? fields.get(5)) : fields.get(tag))!;
   der.time(ms).subarray(2).copy(plain, timeEl.body.byteOffset - plain.byteOffset);
   const cipher = getEnctype(key.etype).encrypt(key.value, 2, plain);
   return reencode({ ...ap, ticket: { ...ap.ticket, encPart: { ...ap.ticket.encPart, cipher } } }, {});
