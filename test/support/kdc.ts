@@ -64,7 +64,7 @@ export interface KerberosClient {
   unwrap(challenge: string): Promise<string>;
 }
 
-const MODULE_HINT = 'install it with `npm i --no-save kerberos@7.0.0` (it builds against MIT GSSAPI: Debian package libkrb5-dev)';
+const MODULE_HINT = 'install it with `npm run kerberos:install` (it builds against MIT GSSAPI: Debian package libkrb5-dev)';
 
 /**
  * Loads the `kerberos` npm package. When it cannot be loaded, skips loudly
