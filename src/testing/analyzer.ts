@@ -55,7 +55,7 @@ export async function analyzeStatement(ctx: AnalyzerContext, session: Session, s
   }
   const conn = await catalog.connect(session.database);
   try {
-    return await prepareDuck(ctx, conn, session, plan, sql);
+    return await catalog.track(conn, prepareDuck(ctx, conn, session, plan, sql));
   } catch (err) {
     catalog.release(conn);
     throw fromDuckDBError(err, { sql, database: session.database, dml: plan.kind === 'dml' });
@@ -116,24 +116,11 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
   if (!single) prepared.destroySync();
   // Whether each effect's target existed before, for CREATE … IF NOT EXISTS.
   const existed = await Promise.all(plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)));
-  // DuckDB work on `conn` runs on a worker thread: closing the connection
-  // while a run or a chunk fetch is under way frees what that thread still
-  // uses (a crash, not an error). So release waits for the work in flight;
-  // interrupt, which is made for that, does not.
+  // Closing a connection under DuckDB's worker thread crashes the process:
+  // every run and chunk fetch goes through the catalog's track, and
+  // release closes the connection once that work is over.
   let released = false;
-  let inFlight = 0;
-  const closeWhenIdle = (): void => {
-    if (released && inFlight === 0) catalog.release(conn);
-  };
-  const track = async <T>(work: Promise<T>): Promise<T> => {
-    inFlight += 1;
-    try {
-      return await work;
-    } finally {
-      inFlight -= 1;
-      closeWhenIdle();
-    }
-  };
+  const track = <T>(work: Promise<T>): Promise<T> => catalog.track(conn, work);
   const errCtx = { sql, database: session.database, dml: plan.kind === 'dml' };
   const resultIndex = plan.resultIndex ?? plan.statements.length - 1;
   return {
@@ -169,9 +156,8 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
     },
     interrupt: () => conn.interrupt(),
     release(): void {
-      if (released) return;
       released = true;
-      closeWhenIdle();
+      catalog.release(conn);
     },
   };
 }

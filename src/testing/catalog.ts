@@ -11,6 +11,7 @@ import type { CatalogChange, CatalogReplica } from './catalog-bus.js';
 import { CatalogNotes } from './catalog-notes.js';
 import { analysisError } from './impala-errors.js';
 import { formatImpalaType, impalaTypeOfDuckDBName, type ImpalaType } from './impala-types.js';
+import { finishesWithin } from '../util/finishes-within.js';
 import { DEFAULT_DATABASE } from './server-info.js';
 import { duckIdent } from './sql-lexer.js';
 import { MACROS } from './sql/macros.js';
@@ -18,6 +19,25 @@ import type { CatalogCheck } from './statement-plan.js';
 import type { TableRef } from './token-cursor.js';
 
 const HIDDEN_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog']);
+
+/** How long close() waits for interrupted work to end before it closes the instance anyway. */
+const CLOSE_WAIT_MS = 2000;
+
+/**
+ * An open DuckDB connection and the work under way on it. DuckDB runs that
+ * work on a worker thread, and closing the connection while it runs frees
+ * what the thread still uses: a crash of the whole process, not an error.
+ * So a connection is closed only once nothing runs on it.
+ */
+interface OpenConnection {
+  /** Pieces of work under way (runs, chunk fetches, a scoped use). */
+  busy: number;
+  /** Whether its owner is done with it: it closes as soon as it is idle. */
+  released: boolean;
+  /** Settles once the connection is closed. */
+  readonly gone: Promise<void>;
+  readonly markGone: () => void;
+}
 
 /** A column as DESCRIBE shows it. */
 export interface DescribedColumn {
@@ -31,8 +51,9 @@ export interface DescribedColumn {
 export class Catalog implements CatalogReplica {
   /** Declared Impala types, kept in step with DDL. */
   readonly notes = new CatalogNotes();
-  private readonly open = new Set<DuckDBConnection>();
+  private readonly open = new Map<DuckDBConnection, OpenConnection>();
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(private readonly instance: DuckDBInstance) {}
 
@@ -66,15 +87,19 @@ export class Catalog implements CatalogReplica {
    * A connection whose unqualified names resolve in `database`. Every
    * operation gets its own, so one operation's streaming result is never
    * disturbed by another's statement, and cancel can interrupt just it.
+   * Each piece of work on it goes through {@link track}; {@link release}
+   * ends it. For work that fits in one function, {@link withConnection}.
    *
    * @throws StatementError (Database does not exist) for an unknown database
    */
   async connect(database: string): Promise<DuckDBConnection> {
     if (this.closed) throw new Error('the coordinator is stopped');
     const conn = await this.instance.connect();
-    this.open.add(conn);
+    let markGone!: () => void;
+    const gone = new Promise<void>((resolve) => (markGone = resolve));
+    this.open.set(conn, { busy: 0, released: false, gone, markGone });
     try {
-      await conn.run(`SET search_path = '${`memory.${duckIdent(database)},memory.main`.replace(/'/g, "''")}'`);
+      await this.track(conn, conn.run(`SET search_path = '${`memory.${duckIdent(database)},memory.main`.replace(/'/g, "''")}'`));
     } catch {
       this.release(conn);
       throw analysisError(`Database does not exist: ${database}`);
@@ -82,15 +107,52 @@ export class Catalog implements CatalogReplica {
     return conn;
   }
 
-  /** Interrupts and closes a connection from {@link connect}. */
-  release(conn: DuckDBConnection): void {
-    if (!this.open.delete(conn)) return;
+  /**
+   * Runs `use` on a connection from {@link connect}, which stays busy
+   * until `use` settles and is released after.
+   */
+  async withConnection<T>(database: string, use: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect(database);
     try {
-      conn.interrupt();
+      return await this.track(conn, use(conn));
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /** Waits for `work` on `conn`, which is not closed while it runs. */
+  async track<T>(conn: DuckDBConnection, work: Promise<T>): Promise<T> {
+    const entry = this.open.get(conn);
+    if (entry) entry.busy += 1;
+    try {
+      return await work;
+    } finally {
+      if (entry) {
+        entry.busy -= 1;
+        this.closeIfIdle(conn, entry);
+      }
+    }
+  }
+
+  /**
+   * Ends a connection from {@link connect}: closed now when idle, else as
+   * soon as its work ends (interrupt first to make that soon). Idempotent.
+   */
+  release(conn: DuckDBConnection): void {
+    const entry = this.open.get(conn);
+    if (!entry || entry.released) return;
+    entry.released = true;
+    this.closeIfIdle(conn, entry);
+  }
+
+  private closeIfIdle(conn: DuckDBConnection, entry: OpenConnection): void {
+    if (!entry.released || entry.busy > 0 || !this.open.delete(conn)) return;
+    try {
       conn.closeSync();
     } catch {
       // Already closed with the instance.
     }
+    entry.markGone();
   }
 
   /** Whether a database exists. */
@@ -190,30 +252,43 @@ export class Catalog implements CatalogReplica {
    */
   async replay(change: CatalogChange): Promise<void> {
     if (this.closed) return;
-    let conn: DuckDBConnection;
-    try {
-      conn = await this.connect(change.database).catch(() => this.connect(DEFAULT_DATABASE));
-    } catch {
-      return;
-    }
-    try {
-      const existed = await Promise.all(change.effects.map(async (e) => ('ref' in e ? (await this.tableKind(conn, e.ref)) !== undefined : false)));
-      await conn.run('BEGIN TRANSACTION');
-      for (const stmt of change.statements) await conn.run(stmt);
-      await conn.run('COMMIT');
-      change.effects.forEach((e, i) => this.notes.apply(e, existed[i]!));
-    } catch {
-      await conn.run('ROLLBACK').catch(() => undefined);
-    } finally {
-      this.release(conn);
-    }
+    const apply = async (conn: DuckDBConnection): Promise<void> => {
+      try {
+        const existed = await Promise.all(change.effects.map(async (e) => ('ref' in e ? (await this.tableKind(conn, e.ref)) !== undefined : false)));
+        await conn.run('BEGIN TRANSACTION');
+        for (const stmt of change.statements) await conn.run(stmt);
+        await conn.run('COMMIT');
+        change.effects.forEach((e, i) => this.notes.apply(e, existed[i]!));
+      } catch {
+        await conn.run('ROLLBACK').catch(() => undefined);
+      }
+    };
+    await this.withConnection(change.database, apply)
+      .catch(() => this.withConnection(DEFAULT_DATABASE, apply))
+      .catch(() => undefined);
   }
 
-  /** Interrupts every running statement and closes the instance. Idempotent. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Interrupts every running statement, waits (boundedly) for DuckDB's
+   * threads to let go of each connection, and closes the instance.
+   * Idempotent.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    for (const conn of [...this.open]) this.release(conn);
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const entries = [...this.open];
+    for (const [conn, entry] of entries) {
+      if (entry.busy > 0) conn.interrupt();
+      this.release(conn);
+    }
+    // A connection still busy after the wait closes when its work ends;
+    // it keeps DuckDB's database alive until then, so closing the
+    // instance under it is safe.
+    await finishesWithin(Promise.all(entries.map(([, e]) => e.gone)), CLOSE_WAIT_MS);
     this.instance.closeSync();
   }
 }

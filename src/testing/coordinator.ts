@@ -128,7 +128,7 @@ export class Coordinator implements ClusterCoordinator {
       await config.bus?.join(config.index, catalog);
       await c.start();
     } catch (err) {
-      catalog.close();
+      await catalog.close();
       throw err;
     }
     return c;
@@ -278,7 +278,7 @@ export class Coordinator implements ClusterCoordinator {
     if (this.closed) return;
     await this.stop();
     this.closed = true;
-    this.state.catalog.close();
+    await this.state.catalog.close();
   }
 
   private onDisconnect(id: number, timeoutMs: number): void {

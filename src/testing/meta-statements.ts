@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { Catalog } from './catalog.js';
 import { fixedExecution, type Execution } from './execution.js';
 import { analysisError, fromDuckDBError } from './impala-errors.js';
@@ -57,50 +58,61 @@ export async function executeMeta(catalog: Catalog, session: Session, plan: Meta
   }
   const conn = await catalog.connect(session.database).catch(() => catalog.connect('default'));
   try {
-    switch (plan.type) {
-      case 'use':
-        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
-        session.database = plan.db;
-        return fixedExecution('other', [], undefined);
-      case 'noop':
-        await catalog.verify(conn, plan.checks);
-        return fixedExecution(plan.kind, [], undefined);
-      case 'show-tables': {
-        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
-        const match = showPattern(plan.pattern);
-        const names = (await catalog.listTables(conn, plan.db)).filter(match);
-        return fixedExecution('query', cols('name'), new StaticRowSource(names.map((n) => [n])));
-      }
-      case 'show-databases': {
-        const match = showPattern(plan.pattern);
-        const rows = (await catalog.listDatabases(conn)).filter(([name]) => match(name));
-        return fixedExecution('query', cols('name', 'comment'), new StaticRowSource(rows));
-      }
-      case 'describe': {
-        if (!(await catalog.tableKind(conn, plan.ref))) throw analysisError(`Could not resolve path: '${plan.ref.db}.${plan.ref.table}'`);
-        const described = await catalog.describe(conn, plan.ref);
-        const rows = described.map((c) => [c.name, Catalog.describeType(c.type), '']);
-        return fixedExecution('query', cols('name', 'type', 'comment'), new StaticRowSource(rows), [`${plan.ref.db}.${plan.ref.table}`]);
-      }
-      case 'describe-db': {
-        await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
-        const location = `hdfs://localhost:20500/test-warehouse/${plan.db === 'default' ? '' : `${plan.db}.db`}`;
-        return fixedExecution('query', cols('name', 'location', 'comment'), new StaticRowSource([[plan.db, location, '']]));
-      }
-      case 'explain': {
-        await catalog.verify(conn, plan.inner.checks);
-        const last = plan.inner.statements[plan.inner.statements.length - 1]!;
-        const prepared = await conn.prepare(last).catch((err: unknown) => {
-          throw fromDuckDBError(err, { sql, database: session.database, dml: plan.inner.kind === 'dml' });
-        });
-        prepared.destroySync();
-        return fixedExecution('query', cols('explain string'), new StaticRowSource(explainLines(plan.inner.kind).map((l) => [l])));
-      }
-      default:
-        return await executeShow(catalog, conn, plan);
-    }
+    return await catalog.track(conn, analyzeOnCatalog(catalog, conn, session, plan, sql));
   } finally {
     catalog.release(conn);
+  }
+}
+
+/** The meta statements that read the catalog, on a connection the caller holds. */
+async function analyzeOnCatalog(
+  catalog: Catalog,
+  conn: DuckDBConnection,
+  session: Session,
+  plan: Exclude<MetaPlan, { type: 'set' | 'set-list' }>,
+  sql: string,
+): Promise<Execution> {
+  switch (plan.type) {
+    case 'use':
+      await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+      session.database = plan.db;
+      return fixedExecution('other', [], undefined);
+    case 'noop':
+      await catalog.verify(conn, plan.checks);
+      return fixedExecution(plan.kind, [], undefined);
+    case 'show-tables': {
+      await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+      const match = showPattern(plan.pattern);
+      const names = (await catalog.listTables(conn, plan.db)).filter(match);
+      return fixedExecution('query', cols('name'), new StaticRowSource(names.map((n) => [n])));
+    }
+    case 'show-databases': {
+      const match = showPattern(plan.pattern);
+      const rows = (await catalog.listDatabases(conn)).filter(([name]) => match(name));
+      return fixedExecution('query', cols('name', 'comment'), new StaticRowSource(rows));
+    }
+    case 'describe': {
+      if (!(await catalog.tableKind(conn, plan.ref))) throw analysisError(`Could not resolve path: '${plan.ref.db}.${plan.ref.table}'`);
+      const described = await catalog.describe(conn, plan.ref);
+      const rows = described.map((c) => [c.name, Catalog.describeType(c.type), '']);
+      return fixedExecution('query', cols('name', 'type', 'comment'), new StaticRowSource(rows), [`${plan.ref.db}.${plan.ref.table}`]);
+    }
+    case 'describe-db': {
+      await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
+      const location = `hdfs://localhost:20500/test-warehouse/${plan.db === 'default' ? '' : `${plan.db}.db`}`;
+      return fixedExecution('query', cols('name', 'location', 'comment'), new StaticRowSource([[plan.db, location, '']]));
+    }
+    case 'explain': {
+      await catalog.verify(conn, plan.inner.checks);
+      const last = plan.inner.statements[plan.inner.statements.length - 1]!;
+      const prepared = await conn.prepare(last).catch((err: unknown) => {
+        throw fromDuckDBError(err, { sql, database: session.database, dml: plan.inner.kind === 'dml' });
+      });
+      prepared.destroySync();
+      return fixedExecution('query', cols('explain string'), new StaticRowSource(explainLines(plan.inner.kind).map((l) => [l])));
+    }
+    default:
+      return await executeShow(catalog, conn, plan);
   }
 }
 

@@ -3,8 +3,11 @@
  * and keeps serving. Closing a session cancels its statements while DuckDB
  * may still be working on them on a worker thread; the DuckDB connection is
  * closed only once that work is over (closing it under the thread crashed the
- * whole process).
+ * whole process). The same holds when the cluster itself closes.
  */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connect, type Hs2Connection } from '../../src/index.js';
 import { startCluster, type ClusterOptions } from '../../src/testing/index.js';
@@ -43,4 +46,19 @@ describe.each<ClusterOptions['isolation']>(['inline', 'process'])('connections d
       await cluster.close();
     }
   }, 120_000);
+});
+
+describe('a cluster closed while DuckDB is busy', () => {
+  it('40 inline clusters closed under queries, fetches, DML, metadata calls and replays: the process survives and then exits by itself', async () => {
+    // In a process of its own: the crash this guards against is a SIGSEGV, not an exception.
+    const fixture = fileURLToPath(new URL('./fixtures/close-while-busy.ts', import.meta.url));
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const out = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', tsx, fixture, '40'], { timeout: 150_000 }, (_err, stdout, stderr) =>
+        resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
+      );
+    });
+    expect({ code: out.code, signal: out.signal, stderr: out.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(JSON.parse(out.stdout.trim())).toEqual({ cycles: 40, settled: 480 });
+  }, 180_000);
 });

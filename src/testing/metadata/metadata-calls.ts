@@ -156,11 +156,6 @@ export abstract class MetadataCalls {
 
   private async withCatalog(compute: Compute): Promise<MetadataResultSet> {
     const catalog = this.state.catalog;
-    const conn = await catalog.connect(DEFAULT_DATABASE);
-    try {
-      return await compute({ catalog, conn });
-    } finally {
-      catalog.release(conn);
-    }
+    return catalog.withConnection(DEFAULT_DATABASE, async (conn) => compute({ catalog, conn }));
   }
 }
