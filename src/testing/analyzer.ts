@@ -16,6 +16,7 @@ import { impalaTypeOfDuckDB, type ImpalaType } from './impala-types.js';
 import { DuckDBRowSource } from './row-source.js';
 import type { ResultColumn } from './row-set.js';
 import type { Session } from './session.js';
+import { typeDivisions, type DivisionProbe } from './sql/decimal-division.js';
 import { translate } from './sql-translate.js';
 import type { DuckPlan } from './statement-plan.js';
 import type { TableRef } from './token-cursor.js';
@@ -91,10 +92,27 @@ function resultType(duckType: ReturnType<DuckDBPreparedStatement['columnType']>,
   return declared.size === 1 ? [...declared.values()][0]! : t;
 }
 
-async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session: Session, plan: DuckPlan, sql: string): Promise<Execution> {
+/** The plan with each `/` divided as Impala divides (DECIMAL division needs the operands' types, which DuckDB's binder knows). */
+async function withImpalaDivision(conn: DuckDBConnection, plan: DuckPlan): Promise<DuckPlan> {
+  const probe: DivisionProbe = async (text) => {
+    try {
+      (await conn.prepare(text)).destroySync();
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  const statements: string[] = [];
+  for (const s of plan.statements) statements.push(await typeDivisions(s, probe));
+  const analyze = plan.analyze === undefined ? undefined : await typeDivisions(plan.analyze, probe);
+  return { ...plan, statements, analyze };
+}
+
+async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session: Session, translated: DuckPlan, sql: string): Promise<Execution> {
   const { catalog } = ctx;
   const database = session.database;
-  await catalog.verify(conn, plan.checks);
+  await catalog.verify(conn, translated.checks);
+  const plan = await withImpalaDivision(conn, translated);
   if (plan.onlyIfExists && !(await catalog.tableKind(conn, plan.onlyIfExists))) {
     catalog.release(conn);
     return { kind: plan.kind, hasResultSet: false, columns: [], sleepMs: 0, tables: [], run: async () => ({}), interrupt: () => undefined, release: () => undefined };

@@ -13,6 +13,8 @@
 /** Impala's TIMESTAMP range (impala_timestamp.xml: 1400-01-01 to 9999-12-31). */
 const MIN_YEAR = 1400;
 const MAX_YEAR = 9999;
+/** The largest HUGEINT, the bound below which DECIMAL division's digit products are exact. */
+const HUGEINT_MAX = "CAST('170141183460469231731687303715884105727' AS HUGEINT)";
 
 /** The CREATE MACRO statements, in dependency order. */
 export const MACROS: readonly string[] = [
@@ -61,4 +63,24 @@ export const MACROS: readonly string[] = [
   `CREATE MACRO main.impala_add_months(t, n) AS CASE
      WHEN t::DATE = last_day(t) THEN CAST(last_day(t + to_months(CAST(n AS INTEGER))) AS TIMESTAMP) + (t - date_trunc('day', t))
      ELSE t + to_months(CAST(n AS INTEGER)) END`,
+  // Division as DuckDB does it, for a `/` sql/decimal-division.ts found not decimal.
+  `CREATE MACRO main.impala_fdiv(a, b) AS a / b`,
+  // A DECIMAL's digits as an integer: 1.50 is 150 (DuckDB prints exactly its scale's digits).
+  `CREATE MACRO main.impala_decimal_digits(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)`,
+  // n / d rounded half away from zero, as Impala's DECIMAL_V2 division rounds (decimal-value.inline.h).
+  `CREATE MACRO main.impala_round_div(n, d) AS (n // d) + CASE WHEN abs(n % d) >= abs(d) - abs(n % d) THEN sign(n) * sign(d) ELSE 0 END`,
+  // The text of q · 10^-s: 150 at scale 2 is 1.50 (p: |q|'s digits with at least s + 1 of them).
+  `CREATE MACRO main.impala_padded_digits(q, s) AS repeat('0', greatest(0, s + 1 - length(CAST(abs(q) AS VARCHAR)))) || CAST(abs(q) AS VARCHAR)`,
+  `CREATE MACRO main.impala_scaled_text(q, s) AS CASE WHEN s = 0 THEN CAST(q AS VARCHAR) ELSE
+     (CASE WHEN q < 0 THEN '-' ELSE '' END) || main.impala_padded_digits(q, s)[:-(s + 1)] || '.' || main.impala_padded_digits(q, s)[-s:] END`,
+  // DECIMAL a / b at scale s, as text for the caller's CAST to the result type: exact
+  // through HUGEINT digits (a's scaled by ma, b's by mb) where those fit, else through
+  // DOUBLE. Dividing by zero fails as in Impala (decimal-operators-ir.cc), after the
+  // NULL check.
+  `CREATE MACRO main.impala_decimal_div(a, b, ma, mb, s) AS CASE
+     WHEN a IS NULL THEN NULL
+     WHEN b = 0 THEN error('UDF ERROR: Cannot divide decimal by zero')
+     WHEN abs(main.impala_decimal_digits(a)) <= ${HUGEINT_MAX} // ma AND abs(main.impala_decimal_digits(b)) <= ${HUGEINT_MAX} // mb
+       THEN main.impala_scaled_text(main.impala_round_div(main.impala_decimal_digits(a) * ma, main.impala_decimal_digits(b) * mb), s)
+     ELSE CAST(CAST(a AS DOUBLE) / CAST(b AS DOUBLE) AS VARCHAR) END`,
 ];
