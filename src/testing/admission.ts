@@ -19,6 +19,8 @@ export interface AdmissionTicket {
   admitted: Promise<void>;
   /** Leaves the queue, or frees the slot once admitted. Idempotent. */
   release(): void;
+  /** Why it waits, while it waits in the queue (impalad's "Latest admission queue reason"). */
+  readonly queuedReason: string | undefined;
 }
 
 interface Waiter {
@@ -39,6 +41,7 @@ export class AdmissionController {
     let holding = false;
     let released = false;
     let waiter: Waiter | undefined;
+    let queuedReason: string | undefined;
     const admitted = new Promise<void>((resolve, reject) => {
       if (this.running < this.options.maxConcurrent && this.queue.length === 0) {
         this.running += 1;
@@ -59,14 +62,17 @@ export class AdmissionController {
         );
       }, this.options.queueTimeoutMs);
       timer.unref();
+      queuedReason = `number of running queries ${this.running} is at or over limit ${this.options.maxConcurrent}.`;
       waiter = {
         admit: () => {
           clearTimeout(timer);
+          queuedReason = undefined;
           holding = true;
           resolve();
         },
         reject: (err) => {
           clearTimeout(timer);
+          queuedReason = undefined;
           reject(err);
         },
       };
@@ -74,6 +80,9 @@ export class AdmissionController {
     });
     return {
       admitted,
+      get queuedReason() {
+        return queuedReason;
+      },
       release: () => {
         if (released) return;
         released = true;

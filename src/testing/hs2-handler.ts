@@ -341,14 +341,14 @@ export class Hs2Handler extends MetadataCalls {
 
   private fetchLog(op: Operation): TCLITypes.TFetchResultsResp {
     const builder = new RowSetBuilder([{ name: 'log', type: { name: 'STRING' } }]);
-    for (const line of op.log) builder.addRow([line]);
+    for (const line of op.logText().split('\n')) if (line !== '') builder.addRow([line]);
     return new tcli.TFetchResultsResp({ status: ok(), hasMoreRows: false, results: builder.build(0) });
   }
 
   async GetLog(req: TCLITypes.TGetLogReq): Promise<TCLITypes.TGetLogResp> {
     try {
       const op = this.operation(req.operationHandle);
-      return new tcli.TGetLogResp({ status: ok(), log: `${op.log.join('\n')}\n` });
+      return new tcli.TGetLogResp({ status: ok(), log: op.logText() });
     } catch (err) {
       return new tcli.TGetLogResp({ status: failed(err), log: '' });
     }

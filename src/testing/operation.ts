@@ -64,8 +64,6 @@ export class Operation {
   rowsModified: number | undefined;
   /** The state it had when closed (what profiles of closed queries report). */
   stateBeforeClose: OperationState | undefined;
-  /** Log lines (GetLog). */
-  readonly log: string[] = [];
   /** When the client last asked about this operation (idle query expiry). */
   lastClientMs = performance.now();
   /** FetchResults calls being served now (idle query expiry passes over the query meanwhile). */
@@ -105,6 +103,35 @@ export class Operation {
     return this.exec.hasResultSet;
   }
 
+  /** Why admission control holds it, while it does. */
+  get queuedReason(): string | undefined {
+    return this.ticket?.queuedReason;
+  }
+
+  /**
+   * What GetLog answers, as impalad's ImpalaServer::GetLog puts it together:
+   * scan progress once a query or DML statement runs ("Query <id> 100%
+   * Complete (n out of n)", a table read counting as one scan range), the
+   * error of a failed or cancelled statement, and the admission queue reason
+   * while it is queued. A clean statement's log is nothing but the progress
+   * line, which clients strip (impala-shell's HS2_LOG_PROGRESS_REGEX), so
+   * they print no warnings.
+   */
+  logText(): string {
+    let log = '';
+    const runsFragments = (this.exec.kind === 'query' || this.exec.kind === 'dml') && this.state !== 'PENDING';
+    if (runsFragments) {
+      const total = this.exec.tables.length;
+      const done = this.state === 'RUNNING' ? 0 : total;
+      log += done >= total ? `Query ${this.queryId} 100% Complete (${done} out of ${total})\n` : `Query ${this.queryId}: 0% Complete (${done} out of ${total})\n`;
+    }
+    const failed = this.state === 'ERROR' || this.state === 'CANCELED' || (this.state === 'CLOSED' && (this.stateBeforeClose === 'ERROR' || this.stateBeforeClose === 'CANCELED'));
+    if (failed && this.error) log += `Query ${this.queryId} failed:\n${this.error.message}\n`;
+    const queued = this.queuedReason;
+    if (queued !== undefined) log += `Admission result : Queued\nLatest admission queue reason : ${queued}\n`;
+    return log;
+  }
+
   /** Whether execution is over (successfully or not). */
   get terminal(): boolean {
     return this.state === 'FINISHED' || this.state === 'CANCELED' || this.state === 'ERROR' || this.state === 'CLOSED';
@@ -112,7 +139,6 @@ export class Operation {
 
   /** Starts background execution. */
   start(): void {
-    this.log.push(`Query submitted at: ${this.startTime.toISOString()}`);
     this.startExecution();
   }
 
@@ -121,7 +147,6 @@ export class Operation {
       // Queued statements stay PENDING, as impalad reports them.
       this.ticket = this.exec.kind === 'query' || this.exec.kind === 'dml' ? this.hooks.admit?.(this) : undefined;
       if (this.ticket) {
-        this.log.push('Admission: queued or admitted');
         await this.ticket.admitted;
       }
       if (this.state !== 'PENDING') return;
@@ -140,13 +165,11 @@ export class Operation {
       this.state = 'FINISHED';
       // The idle clock starts now (impalad: ClientRequestState::Wait → MarkInactive).
       this.lastClientMs = performance.now();
-      this.log.push('Query finished');
       if (!this.hasResultSet) this.finishExecution();
     } catch (err) {
       if (this.state !== 'RUNNING' && this.state !== 'PENDING') return;
       this.state = 'ERROR';
       this.error = err instanceof StatementError ? err : new StatementError(err instanceof Error ? err.message : String(err));
-      this.log.push(`Query failed: ${this.error.message}`);
       this.finishExecution();
     }
   }
@@ -245,7 +268,6 @@ export class Operation {
     if (this.state === 'FINISHED' && (!this.hasResultSet || this.eos)) return;
     this.state = reason === CANCELLED_MESSAGE ? 'CANCELED' : 'ERROR';
     this.error = new StatementError(reason);
-    this.log.push(`Query cancelled: ${reason}`);
     this.ticket?.release();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
     this.wakeSleep?.();

@@ -104,6 +104,14 @@ const EXEC_STATES: Record<OperationState, number> = {
 const GENERAL_ERROR = 2;
 const CANCELLED_ERROR = 3;
 
+/**
+ * Each plan node's estimated memory (PlanNode.toThrift: the node resource
+ * profile's estimate), which clients' summary tables print: the scan's
+ * matches the 10MB per-host estimate EXPLAIN shows.
+ */
+const SCAN_MEM_ESTIMATE = 10 * 1024 * 1024 - 16 * 1024;
+const EXCHANGE_MEM_ESTIMATE = 16 * 1024;
+
 /** The exec summary of an operation. */
 export function execSummary(op: Operation): ImpalaTypes.TExecSummary {
   const state = reportedState(op);
@@ -118,7 +126,7 @@ export function execSummary(op: Operation): ImpalaTypes.TExecSummary {
       label: '01:EXCHANGE',
       label_detail: 'UNPARTITIONED',
       num_children: 1,
-      estimated_stats: new impala.TExecStats({ cardinality: new Int64(-1) }),
+      estimated_stats: new impala.TExecStats({ cardinality: new Int64(-1), memory_used: new Int64(EXCHANGE_MEM_ESTIMATE) }),
       exec_stats: [stats()],
       is_broadcast: false,
       num_hosts: 1,
@@ -129,7 +137,7 @@ export function execSummary(op: Operation): ImpalaTypes.TExecSummary {
       label: '00:SCAN DUCKDB',
       label_detail: op.exec.tables.join(', '),
       num_children: 0,
-      estimated_stats: new impala.TExecStats({ cardinality: new Int64(-1) }),
+      estimated_stats: new impala.TExecStats({ cardinality: new Int64(-1), memory_used: new Int64(SCAN_MEM_ESTIMATE) }),
       exec_stats: [stats()],
       num_hosts: 1,
     }),
@@ -137,7 +145,8 @@ export function execSummary(op: Operation): ImpalaTypes.TExecSummary {
   return new impala.TExecSummary({
     state: EXEC_STATES[state],
     nodes,
-    is_queued: false,
+    // ImpalaServer::GetExecSummary while admission control holds the query.
+    ...(op.queuedReason === undefined ? { is_queued: false } : { is_queued: true, queued_reason: op.queuedReason }),
     ...(op.error
       ? { status: new impala.TImpalaStatus({ status_code: (state === 'CANCELED' ? CANCELLED_ERROR : GENERAL_ERROR) as ImpalaTypes.TErrorCode, error_msgs: [op.error.message] }) }
       : {}),

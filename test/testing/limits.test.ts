@@ -5,8 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, ImpalaError, type Hs2Connection } from '../../src/index.js';
-import { startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
+import { formatQueryId, startCluster, type ClusterOptions, type LocalCluster } from '../../src/testing/index.js';
+import { impala, tcli } from '../../src/wire/gen.js';
 import { waitFor } from '../support/pool-fixtures.js';
+import { expectOk, rawConnect, submit, waitDone } from './support/raw-client.js';
 
 let cluster: LocalCluster | undefined;
 const conns: Hs2Connection[] = [];
@@ -58,6 +60,30 @@ describe('admission control', () => {
     const err = await failure(c[1]!.query('SELECT 1 AS one'));
     expect(err?.message).toMatch(/^Admission for query exceeded timeout 200ms in pool default-pool\. Queued reason: number of running queries 1 is at or over limit 1\./);
     holder.abort();
+    expect((await running)?.code).toBe('IMPALA_ABORTED');
+  });
+
+  it('GetLog of a queued statement gives the admission result and reason, and only progress once it ran', async () => {
+    const c = await open({ admission: { maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 30_000 } }, 1);
+    const holder = new AbortController();
+    const running = failure(c[0]!.query('SELECT sleep(60000) AS s', [], { signal: holder.signal }));
+    await waitFor(() => stats().inFlight === 1, 10_000, 'the slot taken');
+    const raw = await rawConnect(Number(cluster!.hosts[0]!.split(':')[1]));
+    try {
+      const resp = await submit(raw, 'SELECT 1');
+      expectOk(resp.status);
+      const handle = resp.operationHandle!;
+      const getLog = async () => (await raw.client.GetLog(new tcli.TGetLogReq({ operationHandle: handle }))).log;
+      // ImpalaServer::GetLog while AdmissionController holds the query: result and QUEUED_NUM_RUNNING.
+      expect(await getLog()).toBe('Admission result : Queued\nLatest admission queue reason : number of running queries 1 is at or over limit 1.\n');
+      const summary = (await raw.client.GetExecSummary(new impala.TGetExecSummaryReq({ operationHandle: handle, sessionHandle: raw.session }))).summary!;
+      expect([summary.is_queued, summary.queued_reason]).toEqual([true, 'number of running queries 1 is at or over limit 1.']);
+      holder.abort();
+      await waitDone(raw, handle);
+      expect(await getLog()).toBe(`Query ${formatQueryId(handle.operationId.guid)} 100% Complete (0 out of 0)\n`);
+    } finally {
+      await raw.close();
+    }
     expect((await running)?.code).toBe('IMPALA_ABORTED');
   });
 
