@@ -21,6 +21,18 @@ export { newRewriteState, type RewriteSession, type RewriteState };
 
 const INT64_MAX = 9223372036854775807n;
 
+/**
+ * Words DuckDB's parser reserves (duckdb_keywords(): categories reserved and
+ * type_function) that Impala does not (fe sql-scanner.flex keywordMap), so an
+ * Impala statement may use them as names: `SELECT at FROM t` must reach
+ * DuckDB quoted. Followed by `(` they are calls and stay as written.
+ */
+const DUCKDB_ONLY_KEYWORDS = new Set(
+  'analyse analyze any asof asymmetric at check collate collation concurrently deferrable do fetch freeze generated glob initially isnull lambda lateral natural notnull only overlaps pivot_longer pivot_wider placing positional qualify returning similar some summarize symmetric try_cast unpack variadic verbose window'.split(
+    ' ',
+  ),
+);
+
 /** Index of the `)` matching the `(` at `open`, or -1. */
 export function matchParen(tokens: readonly Token[], open: number): number {
   let depth = 0;
@@ -225,6 +237,7 @@ function rewriteOne(t: Token, next: Token | undefined, prev: Token | undefined):
       // DEFAULT is reserved in DuckDB; as a database name it must be quoted.
       if (upper === 'DEFAULT' && isOp(next, '.')) return '"default"';
       if (upper === 'DIV' && !isOp(next, '(')) return '//';
+      if (DUCKDB_ONLY_KEYWORDS.has(t.value.toLowerCase()) && !isOp(next, '(')) return duckIdent(t.value);
       // SELECT STRAIGHT_JOIN is a planner hint; `a STRAIGHT_JOIN b` an inner join.
       if (upper === 'STRAIGHT_JOIN') return isWord(prev, 'SELECT') || isWord(prev, 'DISTINCT') || isWord(prev, 'ALL') ? '' : 'JOIN';
       return t.text;
