@@ -12,7 +12,7 @@ import { analyzeStatement } from './analyzer.js';
 import type { CoordinatorState } from './coordinator-state.js';
 import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSessionUser } from './impala-errors.js';
 import { typeDesc } from './impala-types.js';
-import { DEFAULT_QUERY_OPTIONS } from './meta-statements.js';
+import { DEFAULT_QUERY_OPTIONS, queryOption } from './meta-statements.js';
 import { Operation } from './operation.js';
 import { failed, ok } from './hs2-status.js';
 import { MetadataCalls } from './metadata/metadata-calls.js';
@@ -128,10 +128,10 @@ export class Hs2Handler extends MetadataCalls {
         const lower = key.toLowerCase();
         if (lower === 'use:database') {
           if (value) session.database = value.toLowerCase();
-        } else if (lower.startsWith('set:hiveconf:')) {
-          session.setOption(key.slice('set:hiveconf:'.length), value);
-        } else if (!lower.startsWith('impala.') && !lower.startsWith('set:hivevar:') && !lower.startsWith('set:system:')) {
-          session.setOption(key, value);
+        } else {
+          // impalad drops what SetQueryOption refuses (names it does not know) and what it ignores (removed options).
+          const option = queryOption(lower.startsWith('set:hiveconf:') ? key.slice('set:hiveconf:'.length) : key);
+          if (option && option.level !== 'REMOVED') session.setOption(option.name, value);
         }
       }
       this.state.sessions.set(session.key, session);

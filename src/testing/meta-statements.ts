@@ -9,29 +9,55 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Catalog } from './catalog.js';
 import { fixedExecution, type Execution } from './execution.js';
-import { analysisError, fromDuckDBError } from './impala-errors.js';
+import { analysisError, fromDuckDBError, StatementError } from './impala-errors.js';
 import { impalaType } from './impala-types.js';
 import { StaticRowSource } from './row-source.js';
 import type { ResultColumn } from './row-set.js';
 import type { Session } from './session.js';
+import { QUERY_OPTIONS, type QueryOptionDefault } from './query-options.js';
 import type { MetaPlan } from './statement-plan.js';
 import { executeShow } from './show-statements.js';
 
 const STRING = impalaType('STRING');
 const cols = (...names: string[]): ResultColumn[] => names.map((name) => ({ name, type: STRING }));
 
-/** Query options SET lists even when the session has not set them, with impalad's defaults. */
-export const DEFAULT_QUERY_OPTIONS: Readonly<Record<string, string>> = {
-  ABORT_ON_ERROR: '0',
-  EXEC_TIME_LIMIT_S: '0',
-  EXPLAIN_LEVEL: '1',
-  MEM_LIMIT: '0',
-  MT_DOP: '',
-  QUERY_TIMEOUT_S: '0',
-  REQUEST_POOL: '',
-  SYNC_DDL: '0',
-  TIMEZONE: '',
-};
+/** Every query option with impalad's default, as its OpenSession configuration and SET ALL show a fresh session's. */
+export const DEFAULT_QUERY_OPTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  QUERY_OPTIONS.map((o) => [o.name, o.defaultValue]),
+);
+
+const BY_NAME = new Map(QUERY_OPTIONS.map((o) => [o.name, o]));
+
+/**
+ * The query option `key` names, in any case, as impalad's `GetQueryOptionForKey`
+ * matches it; undefined for a name impalad does not know.
+ */
+export function queryOption(key: string): QueryOptionDefault | undefined {
+  return BY_NAME.get(key.toUpperCase());
+}
+
+/** Levels plain SET leaves out (client-request-state.cc `PopulateResultForSet`). */
+const SET_ALL_ONLY = new Set(['DEVELOPMENT', 'DEPRECATED', 'REMOVED']);
+
+/**
+ * SET's rows: option, value, level. A session's value shows as it was set,
+ * since the test cluster does not parse option values (impalad shows them
+ * parsed: `2g` as `2147483648`).
+ */
+function setRows(session: Session, all: boolean): string[][] {
+  return QUERY_OPTIONS.filter((o) => all || !SET_ALL_ONLY.has(o.level)).map((o) => [o.name, session.options.get(o.name) ?? o.defaultValue, o.level]);
+}
+
+/**
+ * `SET key=value`: impalad's `SetQueryOption` refuses a name it does not
+ * know, in the case it was written, and ignores removed ones.
+ */
+function setOption(session: Session, key: string, value: string): void {
+  // The frontend's SetStmt still accepts the name COMPRESSION_CODEC had before Impala 2.0.
+  const option = queryOption(key.toUpperCase() === 'PARQUET_COMPRESSION_CODEC' ? 'COMPRESSION_CODEC' : key);
+  if (!option) throw new StatementError(`Invalid query option: ${key}`);
+  if (option.level !== 'REMOVED') session.setOption(option.name, value);
+}
 
 /** Impala SHOW patterns: `*` matches anything, `|` separates alternatives; case-insensitive. */
 export function showPattern(pattern: string | undefined): (name: string) => boolean {
@@ -45,14 +71,10 @@ export function showPattern(pattern: string | undefined): (name: string) => bool
 export async function executeMeta(catalog: Catalog, session: Session, plan: MetaPlan, sql: string): Promise<Execution> {
   switch (plan.type) {
     case 'set':
-      session.setOption(plan.key, plan.value);
+      setOption(session, plan.key, plan.value);
       return fixedExecution('other', [], undefined);
-    case 'set-list': {
-      const all = new Map(Object.entries(DEFAULT_QUERY_OPTIONS));
-      for (const [k, v] of session.options) all.set(k, v);
-      const rows = [...all.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, v, 'REGULAR']);
-      return fixedExecution('other', cols('option', 'value', 'level'), new StaticRowSource(rows));
-    }
+    case 'set-list':
+      return fixedExecution('other', cols('option', 'value', 'level'), new StaticRowSource(setRows(session, plan.all)));
     default:
       break;
   }

@@ -279,12 +279,14 @@ function describePlan(cur: TokenCursor, ctx: TranslateContext): Plan {
 
 function setPlan(cur: TokenCursor): Plan {
   cur.expectWord('SET');
-  if (cur.done || (cur.acceptWord('ALL') && cur.done)) return { type: 'set-list' };
+  if (cur.done) return { type: 'set-list', all: false };
+  if (cur.acceptWord('ALL') && cur.done) return { type: 'set-list', all: true };
   const keyStart = cur.peek()!;
   while (!cur.done && !isOp(cur.peek(), '=')) cur.next();
   if (cur.done) throw cur.error('=');
   const eq = cur.peek()!;
-  const key = cur.sql.slice(keyStart.start, eq.start).trim().toUpperCase();
+  // As written: impalad's error for an unknown option quotes it so.
+  const key = cur.sql.slice(keyStart.start, eq.start).trim();
   cur.next();
   const valueTokens = cur.tokens.slice(cur.pos);
   let value = '';

@@ -81,7 +81,7 @@ export function duckPlan(kind: StatementKind, hasResultSet: boolean, statements:
 /** A statement answered without DuckDB executing SQL (or only reading the catalog). */
 export type MetaPlan =
   | { type: 'set'; key: string; value: string }
-  | { type: 'set-list' }
+  | { type: 'set-list'; all: boolean }
   | { type: 'use'; db: string }
   | { type: 'noop'; kind: StatementKind; checks: CatalogCheck[]; syncCatalog?: boolean }
   | { type: 'show-tables'; db: string; pattern?: string }

@@ -181,10 +181,10 @@ describe('session and catalog statements', () => {
   it.each([
     ['USE db1', { type: 'use', db: 'db1' }],
     ['use `DB1`', { type: 'use', db: 'db1' }],
-    ['SET mem_limit = 2gb', { type: 'set', key: 'MEM_LIMIT', value: '2gb' }],
+    ['SET mem_limit = 2gb', { type: 'set', key: 'mem_limit', value: '2gb' }],
     ["SET MEM_LIMIT='1g'", { type: 'set', key: 'MEM_LIMIT', value: '1g' }],
-    ['SET', { type: 'set-list' }],
-    ['SET ALL', { type: 'set-list' }],
+    ['SET', { type: 'set-list', all: false }],
+    ['SET ALL', { type: 'set-list', all: true }],
     ["SHOW TABLES IN db1 LIKE 'a*|b*'", { type: 'show-tables', db: 'db1', pattern: 'a*|b*' }],
     ['SHOW TABLES', { type: 'show-tables', db: 'default' }],
     ['SHOW SCHEMAS', { type: 'show-databases' }],

@@ -1,6 +1,6 @@
 /**
  * Dialect cases, part 2: CAST failures, column labels, Impala-only
- * functions and clauses, SHOW/DESCRIBE/COMPUTE STATS, analysis errors, and
+ * functions and clauses, SHOW/DESCRIBE/COMPUTE STATS, SET, analysis errors, and
  * what must keep working (typed extremes, DDL/DML, CTE, UNION, windows,
  * views, CTAS, ALTER, REFRESH, INVALIDATE METADATA).
  */
@@ -74,6 +74,39 @@ export const MORE_CASES: DialectCase[] = [
   { name: 'SHOW COLUMN STATS before COMPUTE STATS', setup: ['CREATE TABLE cs0 (i INT, s STRING)'], sql: 'SHOW COLUMN STATS cs0', rows: [['i', 'INT', -1n, -1n, 4n, 4, -1n, -1n], ['s', 'STRING', -1n, -1n, -1n, -1, -1n, -1n]], types: [S, S, 'BIGINT', 'BIGINT', 'BIGINT', 'DOUBLE', 'BIGINT', 'BIGINT'], source: 'QueryTest/show-stats.test', was: 'fail' },
   { name: 'SHOW FUNCTIONS of a database without UDFs', sql: 'SHOW FUNCTIONS IN default', rows: [], labels: ['return type', 'signature', 'binary type', 'is persistent'], types: [S, S, S, S], source: 'impala_show.xml (SHOW FUNCTIONS)', was: 'fail' },
   { name: 'DESCRIBE FORMATTED lists columns, partition keys and table facts', sql: 'DESCRIBE FORMATTED st', rowsPrefix: [['# col_name', 'data_type', 'comment'], ['', null, null], ['id', 'int', null], ['v', 'string', null], ['b', 'boolean', null], ['', null, null], ['# Partition Information', null, null], ['# col_name', 'data_type', 'comment'], ['', null, null], ['dt', 'string', null]], labels: ['name', 'type', 'comment'], types: [S, S, S], source: 'impala_describe.xml (DESCRIBE FORMATTED)', was: 'fail' },
+  // --- SET lists impalad's query options ---
+  {
+    name: 'SET lists REGULAR and ADVANCED options in byte order of the name', sql: 'SET', fresh: true,
+    rowsPrefix: [
+      ['ABORT_JAVA_UDF_ON_EXCEPTION', '0', 'ADVANCED'], ['ABORT_ON_ERROR', '0', 'REGULAR'], ['AGGREGATED_PROFILE', '0', 'ADVANCED'],
+    ],
+    labels: ['option', 'value', 'level'], types: [S, S, S],
+    source: 'be client-request-state.cc PopulateResultForSet; be query-options.h QUERY_OPTS_TABLE', was: 'fail',
+  },
+  {
+    name: 'SET ALL adds DEVELOPMENT and REMOVED options', sql: 'SET ALL', fresh: true,
+    rowsPrefix: [
+      ['ABORT_JAVA_UDF_ON_EXCEPTION', '0', 'ADVANCED'], ['ABORT_ON_DEFAULT_LIMIT_EXCEEDED', '', 'REMOVED'],
+      ['ABORT_ON_ERROR', '0', 'REGULAR'], ['AGGREGATED_PROFILE', '0', 'ADVANCED'],
+      ['AGG_MEM_CORRELATION_FACTOR', '0.500000', 'ADVANCED'], ['ALLOW_ERASURE_CODED_FILES', '1', 'DEVELOPMENT'],
+    ],
+    labels: ['option', 'value', 'level'], types: [S, S, S],
+    source: 'be client-request-state.cc PopulateResultForSet; be query-options.cc TQueryOptionsToMap; QueryTest/set.test', was: 'fail',
+  },
+  {
+    name: 'SET shows a value set in the session', sql: ['SET abort_on_error=1', 'SET'], fresh: true,
+    rowsPrefix: [['ABORT_JAVA_UDF_ON_EXCEPTION', '0', 'ADVANCED'], ['ABORT_ON_ERROR', '1', 'REGULAR']],
+    types: [S, S, S], source: 'be ImpalaServer::SessionState::QueryOptions; QueryTest/set.test', was: 'fail',
+  },
+  {
+    name: 'SET of a removed option is ignored', sql: ['SET ABORT_ON_DEFAULT_LIMIT_EXCEEDED=1', 'SET ALL'], fresh: true,
+    rowsPrefix: [['ABORT_JAVA_UDF_ON_EXCEPTION', '0', 'ADVANCED'], ['ABORT_ON_DEFAULT_LIMIT_EXCEEDED', '', 'REMOVED']],
+    types: [S, S, S], source: 'be query-options.cc SetQueryOption (IsRemovedQueryOption)', was: 'fail',
+  },
+  {
+    name: 'SET of an unknown option fails', sql: 'SET foo=bar', fresh: true, error: 'Invalid query option: foo',
+    source: 'QueryTest/set.test; be query-options.cc SetQueryOption', was: 'fail',
+  },
   // --- analysis errors ---
   { name: 'OFFSET without ORDER BY', sql: 'SELECT id FROM ts_t LIMIT 1 OFFSET 1', error: 'AnalysisException: OFFSET requires an ORDER BY clause: LIMIT 1 OFFSET 1', source: 'impala_offset.xml; fe QueryStmt.analyzeLimit', was: 'fail' },
   { name: 'OFFSET with ORDER BY', sql: 'SELECT id FROM ts_t ORDER BY id LIMIT 1 OFFSET 1', rows: [[2]], types: ['INT'], source: 'impala_offset.xml', was: 'pass' },
