@@ -5,7 +5,7 @@
  * @module
  */
 import type { CoordinatorStats } from './coordinator-state.js';
-import { PROTOCOL_FAULTS, type ProtocolFault } from './protocol-fault.js';
+import { PROTOCOL_FAULTS, type ProtocolFault } from './hs2/protocol-fault.js';
 
 /** One coordinator of a {@link LocalCluster}, with its fault controls. */
 export interface ClusterCoordinator {

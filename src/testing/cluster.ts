@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { CatalogBus } from './catalog-bus.js';
+import { CatalogBus } from './catalog/bus.js';
 import type { ClusterCoordinator } from './cluster-coordinator.js';
 import type { CoordinatorStats } from './coordinator-state.js';
 import { Coordinator } from './coordinator.js';

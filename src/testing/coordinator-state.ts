@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { AdmissionController, type AdmissionTicket } from './admission.js';
-import type { CatalogChange } from './catalog-bus.js';
-import type { Catalog } from './catalog.js';
-import type { Operation, OperationHooks } from './operation.js';
-import type { Session } from './session.js';
-import type { StatementKind } from './statement-plan.js';
+import { AdmissionController, type AdmissionTicket } from './engine/admission.js';
+import type { CatalogChange } from './catalog/bus.js';
+import type { Catalog } from './catalog/catalog.js';
+import type { Operation, OperationHooks } from './engine/operation.js';
+import type { Session } from './hs2/session.js';
+import type { StatementKind } from './sql/statement-plan.js';
 import { copyHttpStats, type HttpEndpointStats } from './http/http-stats.js';
 
 /** Counters of one coordinator, as `stats()` reports them. */

@@ -6,21 +6,21 @@
  * @module
  */
 import { finishesWithin } from '../util/finishes-within.js';
-import { AdmissionController } from './admission.js';
-import type { ProtocolFault } from './protocol-fault.js';
-import type { CatalogLink } from './catalog-bus.js';
-import { Catalog } from './catalog.js';
+import { AdmissionController } from './engine/admission.js';
+import type { ProtocolFault } from './hs2/protocol-fault.js';
+import type { CatalogLink } from './catalog/bus.js';
+import { Catalog } from './catalog/catalog.js';
 import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from './cluster-coordinator.js';
 import { CoordinatorState, type CoordinatorStats } from './coordinator-state.js';
-import { Hs2Handler, type ConnectionInfo } from './hs2-handler.js';
-import { Hs2Server } from './hs2-server.js';
+import { Hs2Handler, type ConnectionInfo } from './hs2/handler.js';
+import { Hs2Server } from './hs2/server.js';
 import { HttpEndpoint } from './http/http-endpoint.js';
 import { spnegoAcceptor } from './http/kerberos-negotiate.js';
 import { KerberosAcceptor } from './kerberos/acceptor.js';
 import { newHttpStats } from './http/http-stats.js';
-import { countingHandler } from './rpc-counter.js';
+import { countingHandler } from './hs2/rpc-counter.js';
 import type { ResolvedClusterOptions } from './options.js';
-import { WEBSERVER_BASE_PORT } from './server-info.js';
+import { WEBSERVER_BASE_PORT } from './hs2/server-info.js';
 
 // impalad's cap on rows in one FetchResults answer is the client's ask; ours
 // also bounds memory per answer.

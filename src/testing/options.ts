@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { enumOption, intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
-import type { PlainUsers } from './server-connection.js';
-import type { ServerTls } from './hs2-server.js';
+import type { PlainUsers } from './hs2/connection.js';
+import type { ServerTls } from './hs2/server.js';
 import { resolveHttpOptions, type HttpEndpointOptions, type ResolvedHttpOptions } from './http/http-options.js';
 
 /** SASL PLAIN authentication (what LDAP-backed impalads ask for). */

@@ -41,8 +41,8 @@ import {
   typeDesc,
   valueKind,
 } from '../../src/testing/impala-types.js';
-import { formatDate, formatDecimal, formatTimestampNanos } from '../../src/testing/value-format.js';
-import { formatQueryId, newQueryId } from '../../src/testing/query-id.js';
+import { formatDate, formatDecimal, formatTimestampNanos } from '../../src/testing/hs2/value-format.js';
+import { formatQueryId, newQueryId } from '../../src/testing/hs2/query-id.js';
 
 describe('DuckDB result type → Impala type', () => {
   it.each<[DuckDBType, string, string]>([

@@ -10,7 +10,7 @@ import thrift from 'thrift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, formatColumnType, type ConnectOptions, type Hs2Connection } from '../../src/index.js';
 import { startCluster, type LocalCluster } from '../../src/testing/index.js';
-import { QUERY_OPTIONS } from '../../src/testing/query-options.js';
+import { QUERY_OPTIONS } from '../../src/testing/engine/query-options.js';
 import { service, tcli } from '../../src/wire/gen.js';
 
 let cluster: LocalCluster;

@@ -3,8 +3,8 @@
  * catalog checks guard it, and what Impala says when it is wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { statementKind, translate } from '../../src/testing/sql-translate.js';
-import type { DuckPlan } from '../../src/testing/statement-plan.js';
+import { statementKind, translate } from '../../src/testing/sql/translate.js';
+import type { DuckPlan } from '../../src/testing/sql/statement-plan.js';
 
 const ctx = { database: 'default', dataColumns: (r: { table: string }) => (r.table === 'p' ? ['a', 'b'] : undefined) };
 const duck = (sql: string): DuckPlan => {

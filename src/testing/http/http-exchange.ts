@@ -21,9 +21,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { service } from '../../wire/gen.js';
 import { MessageReader } from '../../wire/message-reader.js';
-import type { ConnectionInfo } from '../hs2-handler.js';
-import { corruptReply, type ProtocolFault } from '../protocol-fault.js';
-import { processMessage } from '../thrift-dispatch.js';
+import type { ConnectionInfo } from '../hs2/handler.js';
+import { corruptReply, type ProtocolFault } from '../hs2/protocol-fault.js';
+import { processMessage } from '../hs2/thrift-dispatch.js';
 import type { AuthOutcome, HttpAuthenticator } from './http-authenticator.js';
 import { redactHeaders, type HttpEndpointStats } from './http-stats.js';
 

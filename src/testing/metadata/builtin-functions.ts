@@ -13,7 +13,7 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Catalog } from '../catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** One function overload, as GetFunctions reports it. */
 export interface BuiltinFunction {

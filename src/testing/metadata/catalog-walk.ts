@@ -16,7 +16,7 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Catalog } from '../catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { ImpalaType } from '../impala-types.js';
 import type { NameMatcher } from './jdbc-pattern.js';
 

@@ -15,13 +15,13 @@
  */
 import { tcli, type TCLITypes } from '../../wire/gen.js';
 import type { CoordinatorState } from '../coordinator-state.js';
-import { fixedExecution } from '../execution.js';
-import { failed, ok } from '../hs2-status.js';
+import { fixedExecution } from '../engine/execution.js';
+import { failed, ok } from '../hs2/status.js';
 import { invalidSession, StatementError } from '../impala-errors.js';
-import { Operation } from '../operation.js';
-import { StaticRowSource } from '../row-source.js';
-import { DEFAULT_DATABASE } from '../server-info.js';
-import type { Session } from '../session.js';
+import { Operation } from '../engine/operation.js';
+import { StaticRowSource } from '../engine/row-source.js';
+import { DEFAULT_DATABASE } from '../hs2/server-info.js';
+import type { Session } from '../hs2/session.js';
 import {
   getCatalogs,
   getColumns,

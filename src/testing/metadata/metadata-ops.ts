@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TCLITypes } from '../../wire/gen.js';
-import type { Catalog } from '../catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { builtinFunctions } from './builtin-functions.js';
 import { walkCatalog } from './catalog-walk.js';
 import { isEmptyPattern, jdbcPatternMatcher } from './jdbc-pattern.js';

@@ -16,7 +16,7 @@
  * @module
  */
 import { impalaType, type ImpalaTypeName } from '../impala-types.js';
-import type { ResultColumn } from '../row-set.js';
+import type { ResultColumn } from '../hs2/row-set.js';
 
 /** One `TColumnValue`: the member set, or none (NULL). */
 export type Cell = { readonly string: string } | { readonly int: number } | { readonly bool: boolean } | null;

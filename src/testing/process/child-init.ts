@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SequencedChange } from '../catalog-bus.js';
+import type { SequencedChange } from '../catalog/bus.js';
 import type { CoordinatorConfig } from '../coordinator.js';
 
 /** Settings of the coordinator a child runs (what crosses the IPC channel; `http.negotiate` does not, see {@link ChildInit}). */

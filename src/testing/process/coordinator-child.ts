@@ -10,7 +10,7 @@
  * @internal
  */
 import { Coordinator } from '../coordinator.js';
-import type { ProtocolFault } from '../protocol-fault.js';
+import type { ProtocolFault } from '../hs2/protocol-fault.js';
 import type { NegotiateResult } from '../http/http-options.js';
 import type { ChildInit, ChildReady } from './child-init.js';
 import { IpcPeer, type IpcChannel } from './ipc-peer.js';

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { CatalogChange, CatalogLink, CatalogReplica, SequencedChange } from '../catalog-bus.js';
+import type { CatalogChange, CatalogLink, CatalogReplica, SequencedChange } from '../catalog/bus.js';
 import type { IpcPeer } from './ipc-peer.js';
 
 /** The child's {@link CatalogLink}. */

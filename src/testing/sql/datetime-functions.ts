@@ -7,7 +7,7 @@
  * @module
  */
 import { analysisError } from '../impala-errors.js';
-import { isWord } from '../sql-lexer.js';
+import { isWord } from './lexer.js';
 import { DEFAULT_PATTERN, strftimeFormat, TRUNC_UNITS } from './datetime-pattern.js';
 import { literalArg, sqlString, type FunctionCall, type FunctionRewrite } from './function-call.js';
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { duckString, isOp, type Token } from '../sql-lexer.js';
+import { duckString, isOp, type Token } from './lexer.js';
 import type { RewriteState } from './rewrite-state.js';
 
 /** A call as a rewrite sees it. */

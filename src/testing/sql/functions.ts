@@ -6,7 +6,7 @@
  * @module
  */
 import { analysisError } from '../impala-errors.js';
-import { VERSION_STRING } from '../server-info.js';
+import { VERSION_STRING } from '../hs2/server-info.js';
 import { DATETIME_FUNCTIONS } from './datetime-functions.js';
 import { sqlString, type FunctionCall, type FunctionRewrite } from './function-call.js';
 

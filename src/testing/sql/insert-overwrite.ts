@@ -8,7 +8,7 @@
  * @module
  */
 import { analysisError } from '../impala-errors.js';
-import { duckIdent } from '../sql-lexer.js';
+import { duckIdent } from './lexer.js';
 
 const TEMP = '__impala_overwrite';
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Token } from '../sql-lexer.js';
+import type { Token } from './lexer.js';
 
 /** Facts gathered while rewriting, and the session facts some functions return. */
 export interface RewriteState {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isName, isOp, isWord, type Token } from '../sql-lexer.js';
+import { isName, isOp, isWord, type Token } from './lexer.js';
 import { integerLiteralType, type RewriteState } from './rewrite-state.js';
 
 /** Words that end a select list at its own nesting level. */

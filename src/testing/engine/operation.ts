@@ -10,14 +10,14 @@
  *
  * @module
  */
-import type { TCLITypes } from '../wire/gen.js';
+import type { TCLITypes } from '../../wire/gen.js';
 import type { AdmissionTicket } from './admission.js';
 import type { Execution } from './execution.js';
-import { CANCELLED_MESSAGE, StatementError } from './impala-errors.js';
-import { formatQueryId, guidKey, newQueryId, newSecret } from './query-id.js';
+import { CANCELLED_MESSAGE, StatementError } from '../impala-errors.js';
+import { formatQueryId, guidKey, newQueryId, newSecret } from '../hs2/query-id.js';
 import type { RowSource } from './row-source.js';
-import { RowSetBuilder } from './row-set.js';
-import type { Session } from './session.js';
+import { RowSetBuilder } from '../hs2/row-set.js';
+import type { Session } from '../hs2/session.js';
 
 /** Operation states (HS2's TOperationState, by name). */
 export type OperationState = 'INITIALIZED' | 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELED' | 'ERROR' | 'CLOSED';

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { ImpalaType } from './impala-types.js';
-import type { ShowPlan } from './show-statements.js';
+import type { ImpalaType } from '../impala-types.js';
+import type { ShowPlan } from '../engine/show-statements.js';
 import type { TableRef } from './token-cursor.js';
 
 /** Statement classes, as counted per coordinator. */

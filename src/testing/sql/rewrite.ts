@@ -8,13 +8,13 @@
  *
  * @module
  */
-import { analysisError } from './impala-errors.js';
-import { parseImpalaType } from './impala-types.js';
-import { duckIdent, duckString, isOp, isWord, type Token } from './sql-lexer.js';
-import { argumentRanges, type FunctionCall } from './sql/function-call.js';
-import { FUNCTION_REWRITES } from './sql/functions.js';
-import { integerLiteralType, newRewriteState, type RewriteSession, type RewriteState } from './sql/rewrite-state.js';
-import { collectLabels } from './sql/select-labels.js';
+import { analysisError } from '../impala-errors.js';
+import { parseImpalaType } from '../impala-types.js';
+import { duckIdent, duckString, isOp, isWord, type Token } from './lexer.js';
+import { argumentRanges, type FunctionCall } from './function-call.js';
+import { FUNCTION_REWRITES } from './functions.js';
+import { integerLiteralType, newRewriteState, type RewriteSession, type RewriteState } from './rewrite-state.js';
+import { collectLabels } from './select-labels.js';
 
 // The statement translators make their states through this module.
 export { newRewriteState, type RewriteSession, type RewriteState };

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { analysisError, unsupported } from './impala-errors.js';
-import { duckdbStorageType, parseImpalaType } from './impala-types.js';
-import { duckIdent, isOp, isWord, type Token } from './sql-lexer.js';
-import { newRewriteState, rewriteQuery, type RewriteState } from './sql-rewrite.js';
+import { analysisError, unsupported } from '../impala-errors.js';
+import { duckdbStorageType, parseImpalaType } from '../impala-types.js';
+import { duckIdent, isOp, isWord, type Token } from './lexer.js';
+import { newRewriteState, rewriteQuery, type RewriteState } from './rewrite.js';
 import { duckPlan, type DeclaredColumn, type DuckPlan, type Plan, type TranslateContext } from './statement-plan.js';
 import { duckTable, splitTopLevel, type TableRef, type TokenCursor } from './token-cursor.js';
 

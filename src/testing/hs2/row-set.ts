@@ -9,8 +9,8 @@
  */
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
 import Int64 from 'node-int64';
-import { tcli, type TCLITypes } from '../wire/gen.js';
-import { valueKind, type ImpalaType, type ValueKind } from './impala-types.js';
+import { tcli, type TCLITypes } from '../../wire/gen.js';
+import { valueKind, type ImpalaType, type ValueKind } from '../impala-types.js';
 import { formatDate, formatDecimal, formatTimestampNanos, NANOS_PER_UNIT } from './value-format.js';
 
 /** A result column. */

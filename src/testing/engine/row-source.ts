@@ -6,7 +6,7 @@
  * @module
  */
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import type { RowSetBuilder } from './row-set.js';
+import type { RowSetBuilder } from '../hs2/row-set.js';
 
 /** A source of result rows. */
 export interface RowSource {

@@ -7,16 +7,16 @@
  * @module
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { CatalogChange, CatalogReplica } from './catalog-bus.js';
-import { CatalogNotes } from './catalog-notes.js';
-import { analysisError } from './impala-errors.js';
-import { formatImpalaType, impalaTypeOfDuckDBName, type ImpalaType } from './impala-types.js';
-import { finishesWithin } from '../util/finishes-within.js';
-import { DEFAULT_DATABASE } from './server-info.js';
-import { duckIdent } from './sql-lexer.js';
-import { MACROS } from './sql/macros.js';
-import type { CatalogCheck } from './statement-plan.js';
-import type { TableRef } from './token-cursor.js';
+import type { CatalogChange, CatalogReplica } from './bus.js';
+import { CatalogNotes } from './notes.js';
+import { analysisError } from '../impala-errors.js';
+import { formatImpalaType, impalaTypeOfDuckDBName, type ImpalaType } from '../impala-types.js';
+import { finishesWithin } from '../../util/finishes-within.js';
+import { DEFAULT_DATABASE } from '../hs2/server-info.js';
+import { duckIdent } from '../sql/lexer.js';
+import { MACROS } from '../sql/macros.js';
+import type { CatalogCheck } from '../sql/statement-plan.js';
+import type { TableRef } from '../sql/token-cursor.js';
 
 const HIDDEN_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog']);
 

@@ -5,8 +5,8 @@
  * @module
  */
 import type { RowSource } from './row-source.js';
-import type { ResultColumn } from './row-set.js';
-import type { StatementKind } from './statement-plan.js';
+import type { ResultColumn } from '../hs2/row-set.js';
+import type { StatementKind } from '../sql/statement-plan.js';
 
 /** What running a statement produced. */
 export interface ExecutionResult {

@@ -1,15 +1,15 @@
 /**
  * Impala SQL → what the test coordinator runs: DuckDB SQL plus the checks,
  * session changes and catalog notes around it. Queries and DML are
- * translated here; DDL in sql-ddl.ts.
+ * translated here; DDL in ddl.ts.
  *
  * @module
  */
-import { analysisError, parseError, STATEMENT_STARTS, unsupported } from './impala-errors.js';
-import { translateDdl } from './sql-ddl.js';
-import { duckIdent, isOp, isWord, tokenize, type Token } from './sql-lexer.js';
-import { newRewriteState, rewriteQuery, rewriteTokens, type RewriteState } from './sql-rewrite.js';
-import { overwriteStatements } from './sql/insert-overwrite.js';
+import { analysisError, parseError, STATEMENT_STARTS, unsupported } from '../impala-errors.js';
+import { translateDdl } from './ddl.js';
+import { duckIdent, isOp, isWord, tokenize, type Token } from './lexer.js';
+import { newRewriteState, rewriteQuery, rewriteTokens, type RewriteState } from './rewrite.js';
+import { overwriteStatements } from './insert-overwrite.js';
 import { duckPlan, type DeclaredColumn, type DuckPlan, type Plan, type StatementKind, type TranslateContext } from './statement-plan.js';
 import { duckTable, splitTopLevel, TokenCursor } from './token-cursor.js';
 

@@ -8,12 +8,12 @@
  * @module
  */
 import type net from 'node:net';
-import { service } from '../wire/gen.js';
-import { MessageReader } from '../wire/message-reader.js';
-import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../wire/sasl-frames.js';
-import type { ConnectionInfo } from './hs2-handler.js';
-import { GssapiSaslServer } from './kerberos/sasl-gssapi-server.js';
-import type { KerberosAcceptor } from './kerberos/acceptor.js';
+import { service } from '../../wire/gen.js';
+import { MessageReader } from '../../wire/message-reader.js';
+import { encodeFrame, encodeSaslMessage, FrameParser, SaslStatus } from '../../wire/sasl-frames.js';
+import type { ConnectionInfo } from './handler.js';
+import { GssapiSaslServer } from '../kerberos/sasl-gssapi-server.js';
+import type { KerberosAcceptor } from '../kerberos/acceptor.js';
 import { corruptReply, type ProtocolFault } from './protocol-fault.js';
 import { processMessage, type Hs2Processor } from './thrift-dispatch.js';
 

@@ -7,15 +7,15 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Catalog } from './catalog.js';
+import { Catalog } from '../catalog/catalog.js';
 import { fixedExecution, type Execution } from './execution.js';
-import { analysisError, fromDuckDBError, StatementError } from './impala-errors.js';
-import { impalaType } from './impala-types.js';
+import { analysisError, fromDuckDBError, StatementError } from '../impala-errors.js';
+import { impalaType } from '../impala-types.js';
 import { StaticRowSource } from './row-source.js';
-import type { ResultColumn } from './row-set.js';
-import type { Session } from './session.js';
+import type { ResultColumn } from '../hs2/row-set.js';
+import type { Session } from '../hs2/session.js';
 import { QUERY_OPTIONS, type QueryOptionDefault } from './query-options.js';
-import type { MetaPlan } from './statement-plan.js';
+import type { MetaPlan } from '../sql/statement-plan.js';
 import { executeShow } from './show-statements.js';
 
 const STRING = impalaType('STRING');

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseError } from './impala-errors.js';
+import { parseError } from '../impala-errors.js';
 
 /** Token kinds. */
 export type TokenType = 'ws' | 'comment' | 'string' | 'qident' | 'ident' | 'number' | 'op';

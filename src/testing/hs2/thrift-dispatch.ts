@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { service } from '../wire/gen.js';
-import { BinaryProtocol, inputProtocol, outputTransport } from '../wire/thrift-codec.js';
+import type { service } from '../../wire/gen.js';
+import { BinaryProtocol, inputProtocol, outputTransport } from '../../wire/thrift-codec.js';
 
 /** A Processor made for one handler. */
 export type Hs2Processor = InstanceType<typeof service.Processor>;

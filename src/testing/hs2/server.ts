@@ -7,8 +7,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { finishesWithin } from '../util/finishes-within.js';
-import { ServerConnection, type ConnectionConfig } from './server-connection.js';
+import { finishesWithin } from '../../util/finishes-within.js';
+import { ServerConnection, type ConnectionConfig } from './connection.js';
 
 /** TLS material for the server side. */
 export interface ServerTls {

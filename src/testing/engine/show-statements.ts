@@ -8,15 +8,15 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { fixedExecution, type Execution } from './execution.js';
-import { analysisError } from './impala-errors.js';
-import { formatImpalaType, impalaType, type ImpalaType } from './impala-types.js';
+import { analysisError } from '../impala-errors.js';
+import { formatImpalaType, impalaType, type ImpalaType } from '../impala-types.js';
 import { StaticRowSource } from './row-source.js';
-import type { ResultColumn } from './row-set.js';
-import { computeStats, partitionRows, unknownColumnStats } from './table-stats.js';
-import type { DeclaredColumn } from './statement-plan.js';
-import type { TableRef } from './token-cursor.js';
+import type { ResultColumn } from '../hs2/row-set.js';
+import { computeStats, partitionRows, unknownColumnStats } from '../catalog/table-stats.js';
+import type { DeclaredColumn } from '../sql/statement-plan.js';
+import type { TableRef } from '../sql/token-cursor.js';
 
 /** The SHOW/DESCRIBE forms this module answers. */
 export type ShowPlan =

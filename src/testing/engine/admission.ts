@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { AdmissionOptions } from './options.js';
-import { StatementError } from './impala-errors.js';
+import type { AdmissionOptions } from '../options.js';
+import { StatementError } from '../impala-errors.js';
 
 /** The resource pool name impalad reports without a configured pool. */
 const POOL = 'default-pool';

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { ImpalaType } from './impala-types.js';
+import type { ImpalaType } from '../impala-types.js';
 import type { TableStats } from './table-stats.js';
-import type { CatalogEffect, DeclaredColumn } from './statement-plan.js';
-import type { TableRef } from './token-cursor.js';
+import type { CatalogEffect, DeclaredColumn } from '../sql/statement-plan.js';
+import type { TableRef } from '../sql/token-cursor.js';
 
 /** Notes on one table. */
 export interface TableNote {

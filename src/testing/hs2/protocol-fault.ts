@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { encodeFrame } from '../wire/sasl-frames.js';
+import { encodeFrame } from '../../wire/sasl-frames.js';
 
 /** Fault modes. */
 export type ProtocolFault =

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { queryIdFromGuid } from '../wire/query-id.js';
+import { queryIdFromGuid } from '../../wire/query-id.js';
 
 /**
  * A fresh 16-byte query id in handle layout: `hi` then `lo`, each a

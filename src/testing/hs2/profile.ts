@@ -7,8 +7,8 @@
  * @module
  */
 import Int64 from 'node-int64';
-import { impala, type ImpalaTypes } from '../wire/gen.js';
-import type { Operation, OperationState } from './operation.js';
+import { impala, type ImpalaTypes } from '../../wire/gen.js';
+import type { Operation, OperationState } from '../engine/operation.js';
 import { VERSION_STRING } from './server-info.js';
 import { formatTimestampNanos } from './value-format.js';
 

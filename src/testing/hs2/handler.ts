@@ -7,21 +7,21 @@
  * @module
  */
 import Int64 from 'node-int64';
-import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
-import { analyzeStatement } from './analyzer.js';
-import type { CoordinatorState } from './coordinator-state.js';
-import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSessionUser } from './impala-errors.js';
-import { typeDesc } from './impala-types.js';
-import { DEFAULT_QUERY_OPTIONS, queryOption } from './meta-statements.js';
-import { Operation } from './operation.js';
-import { failed, ok } from './hs2-status.js';
-import { MetadataCalls } from './metadata/metadata-calls.js';
+import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../../wire/gen.js';
+import { analyzeStatement } from '../engine/analyzer.js';
+import type { CoordinatorState } from '../coordinator-state.js';
+import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSessionUser } from '../impala-errors.js';
+import { typeDesc } from '../impala-types.js';
+import { DEFAULT_QUERY_OPTIONS, queryOption } from '../engine/meta-statements.js';
+import { Operation } from '../engine/operation.js';
+import { failed, ok } from './status.js';
+import { MetadataCalls } from '../metadata/metadata-calls.js';
 import { execSummary, runtimeProfile } from './profile.js';
 import { formatQueryId } from './query-id.js';
 import { RowSetBuilder } from './row-set.js';
 import { Session } from './session.js';
 import { IMPALA_VERSION } from './server-info.js';
-import { statementKind } from './sql-translate.js';
+import { statementKind } from '../sql/translate.js';
 
 /** Who is on the other end of a connection (over HTTP: of one request). */
 export interface ConnectionInfo {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { CatalogEffect } from './statement-plan.js';
+import type { CatalogEffect } from '../sql/statement-plan.js';
 
 /** A successful DDL/DML statement, as the other coordinators replay it. */
 export interface CatalogChange {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { parseError, type StatementError } from './impala-errors.js';
-import { duckIdent, isName, isOp, isWord, type Token } from './sql-lexer.js';
+import { parseError, type StatementError } from '../impala-errors.js';
+import { duckIdent, isName, isOp, isWord, type Token } from './lexer.js';
 
 /** A table name as Impala resolves it: lower-cased, database filled in. */
 export interface TableRef {

@@ -8,10 +8,10 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ImpalaType } from './impala-types.js';
-import { duckIdent } from './sql-lexer.js';
-import type { DeclaredColumn } from './statement-plan.js';
-import { duckTable, type TableRef } from './token-cursor.js';
+import type { ImpalaType } from '../impala-types.js';
+import { duckIdent } from '../sql/lexer.js';
+import type { DeclaredColumn } from '../sql/statement-plan.js';
+import { duckTable, type TableRef } from '../sql/token-cursor.js';
 
 /** One column's statistics, in SHOW COLUMN STATS order. */
 export interface ColumnStats {

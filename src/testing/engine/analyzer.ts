@@ -7,19 +7,19 @@
  * @module
  */
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
-import type { CatalogChange } from './catalog-bus.js';
-import type { Catalog } from './catalog.js';
+import type { CatalogChange } from '../catalog/bus.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { executeMeta } from './meta-statements.js';
 import type { Execution, ExecutionResult } from './execution.js';
-import { fromDuckDBError } from './impala-errors.js';
-import { impalaTypeOfDuckDB, type ImpalaType } from './impala-types.js';
+import { fromDuckDBError } from '../impala-errors.js';
+import { impalaTypeOfDuckDB, type ImpalaType } from '../impala-types.js';
 import { DuckDBRowSource } from './row-source.js';
-import type { ResultColumn } from './row-set.js';
-import type { Session } from './session.js';
-import { typeDivisions, type DivisionProbe } from './sql/decimal-division.js';
-import { translate } from './sql-translate.js';
-import type { DuckPlan } from './statement-plan.js';
-import type { TableRef } from './token-cursor.js';
+import type { ResultColumn } from '../hs2/row-set.js';
+import type { Session } from '../hs2/session.js';
+import { typeDivisions, type DivisionProbe } from '../sql/decimal-division.js';
+import { translate } from '../sql/translate.js';
+import type { DuckPlan } from '../sql/statement-plan.js';
+import type { TableRef } from '../sql/token-cursor.js';
 
 /** What analysis needs from the coordinator. */
 export interface AnalyzerContext {

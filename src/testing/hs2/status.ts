@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { tcli, type TCLITypes } from '../wire/gen.js';
-import { StatementError } from './impala-errors.js';
+import { tcli, type TCLITypes } from '../../wire/gen.js';
+import { StatementError } from '../impala-errors.js';
 
 /** SUCCESS_STATUS. */
 export const ok = (): TCLITypes.TStatus => new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS });
