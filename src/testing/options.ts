@@ -5,9 +5,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { enumOption, intOption, msOption, rejectUnknown, stringOption } from '../util/validate.js';
-import type { PlainUsers } from './hs2/connection.js';
-import type { ServerTls } from './hs2/server.js';
 import { resolveHttpOptions, type HttpEndpointOptions, type ResolvedHttpOptions } from './http/http-options.js';
+
+/** SASL PLAIN users: name → password. */
+export type PlainUsers = Readonly<Record<string, string>>;
+
+/** TLS material for the server side. */
+export interface ServerTls {
+  /** Private key (PEM). */
+  key: string | Buffer;
+  /** Certificate chain (PEM). */
+  cert: string | Buffer;
+  /** CA certificates client certificates must chain to. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Require a client certificate signed by `ca` (mutual TLS). */
+  requestCert: boolean;
+}
 
 /** SASL PLAIN authentication (what LDAP-backed impalads ask for). */
 export interface PlainServerAuth {

@@ -15,18 +15,8 @@ import { formatImpalaType, impalaType, type ImpalaType } from '../impala-types.j
 import { StaticRowSource } from './row-source.js';
 import type { ResultColumn } from '../hs2/row-set.js';
 import { computeStats, partitionRows, unknownColumnStats } from '../catalog/table-stats.js';
-import type { DeclaredColumn } from '../sql/statement-plan.js';
+import type { DeclaredColumn, ShowPlan } from '../sql/statement-plan.js';
 import type { TableRef } from '../sql/token-cursor.js';
-
-/** The SHOW/DESCRIBE forms this module answers. */
-export type ShowPlan =
-  | { type: 'show-create-table'; ref: TableRef }
-  | { type: 'show-partitions'; ref: TableRef }
-  | { type: 'show-table-stats'; ref: TableRef }
-  | { type: 'show-column-stats'; ref: TableRef }
-  | { type: 'show-functions'; db: string; pattern?: string }
-  | { type: 'describe-formatted'; ref: TableRef }
-  | { type: 'compute-stats'; ref: TableRef };
 
 const STRING = impalaType('STRING');
 const BIGINT = impalaType('BIGINT');

@@ -16,9 +16,7 @@ import { GssapiSaslServer } from '../kerberos/sasl-gssapi-server.js';
 import type { KerberosAcceptor } from '../kerberos/acceptor.js';
 import { corruptReply, type ProtocolFault } from './protocol-fault.js';
 import { processMessage, type Hs2Processor } from './thrift-dispatch.js';
-
-/** SASL PLAIN users: name → password. */
-export type PlainUsers = Readonly<Record<string, string>>;
+import type { PlainUsers } from '../options.js';
 
 /** What a connection needs from its server. */
 export interface ConnectionConfig {

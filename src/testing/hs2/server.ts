@@ -8,19 +8,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { finishesWithin } from '../../util/finishes-within.js';
+import type { ServerTls } from '../options.js';
 import { ServerConnection, type ConnectionConfig } from './connection.js';
-
-/** TLS material for the server side. */
-export interface ServerTls {
-  /** Private key (PEM). */
-  key: string | Buffer;
-  /** Certificate chain (PEM). */
-  cert: string | Buffer;
-  /** CA certificates client certificates must chain to. */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Require a client certificate signed by `ca` (mutual TLS). */
-  requestCert: boolean;
-}
 
 /**
  * Node's server TLS options: a client without a valid certificate is

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import type { PlainUsers } from '../hs2/connection.js';
+import type { PlainUsers } from '../options.js';
 import { AuthCookies, BadCookieError, DELETE_COOKIE, type CookieMechanism } from './auth-cookie.js';
 import type { NegotiateAcceptor, NegotiateResult } from './http-options.js';
 import type { HttpEndpointStats } from './http-stats.js';

@@ -4,7 +4,6 @@
  * @module
  */
 import type { ImpalaType } from '../impala-types.js';
-import type { ShowPlan } from '../engine/show-statements.js';
 import type { TableRef } from './token-cursor.js';
 
 /** Statement classes, as counted per coordinator. */
@@ -77,6 +76,16 @@ export interface TranslateContext {
 export function duckPlan(kind: StatementKind, hasResultSet: boolean, statements: string[], reportsRows: boolean, sleepMs = 0): DuckPlan {
   return { type: 'duckdb', kind, hasResultSet, statements, sleepMs, checks: [], effects: [], reportsRows };
 }
+
+/** The SHOW/DESCRIBE/COMPUTE STATS forms engine/show-statements.ts answers. */
+export type ShowPlan =
+  | { type: 'show-create-table'; ref: TableRef }
+  | { type: 'show-partitions'; ref: TableRef }
+  | { type: 'show-table-stats'; ref: TableRef }
+  | { type: 'show-column-stats'; ref: TableRef }
+  | { type: 'show-functions'; db: string; pattern?: string }
+  | { type: 'describe-formatted'; ref: TableRef }
+  | { type: 'compute-stats'; ref: TableRef };
 
 /** A statement answered without DuckDB executing SQL (or only reading the catalog). */
 export type MetaPlan =
