@@ -12,13 +12,19 @@ import { createPool } from '../pool/pool.js';
 import { startCluster } from '../testing/index.js';
 import { parseCommand } from './parse-command.js';
 
+/** How long a DDL change takes to reach the other coordinators (catalogd's propagation, here 2 s). */
+const CATALOG_DELAY_MS = 2000;
+/** Reads sent right after each CREATE TABLE in the stickiness part. */
+const DEPENDENT_READS = 12;
+
 const HELP = `usage: impala-pool demo [--coordinators N]
 
 Starts an embedded local Impala test cluster (real HS2 over loopback, SQL on
-DuckDB, one process per coordinator), puts an impala-pool over it, runs a
-short workload, kills a coordinator under load and brings it back, and prints
-the results, where each statement ran, and the pool's view of the
-coordinators.`;
+DuckDB, one process per coordinator, a ${CATALOG_DELAY_MS / 1000} s metadata
+delay between them as catalogd has), puts an impala-pool over it, runs a short
+workload, shows what DDL pins prevent, kills a coordinator under load and
+brings it back, and prints the results, where each statement ran, and the
+pool's view of the coordinators.`;
 
 // Quicker than the defaults, so the demo shows a coordinator coming back in a second or two.
 const DEMO_HEALTH = { healthCheckIntervalMs: 250, healthCheckTimeoutMs: 500, rise: 2, ejectBaseMs: 500 };
@@ -30,7 +36,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (!Number.isInteger(coordinators) || coordinators < 1 || coordinators > 16) {
     throw new TypeError('--coordinators must be an integer from 1 to 16');
   }
-  const cluster = await startCluster({ coordinators, isolation: 'process' });
+  const cluster = await startCluster({ coordinators, isolation: 'process', catalogDelayMs: CATALOG_DELAY_MS });
   console.log(`local cluster up: ${cluster.hosts.join(', ')}`);
   const pool = createPool({ hosts: cluster.hosts, ...DEMO_HEALTH });
   let retries = 0;
@@ -73,6 +79,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     });
     for (const row of rows) console.log(`  #${String(row.id)} ${String(row.customer)} at ${String(row.placed)}`);
 
+    if (coordinators > 1) await showDdlStickiness(cluster.hosts);
+
     if (coordinators > 1) {
       // A coordinator killed (SIGKILL on its process) under load: reads that
       // were running there run again elsewhere; nothing fails.
@@ -80,7 +88,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       const before = retries;
       const reads = Array.from({ length: 30 }, (_, i) => pool.query(`SELECT sleep(100) AS slept, ${i} AS n`));
       setTimeout(() => victim.kill(), 50);
-      const settled = await Promise.allSettled(reads);
+      const view = liveView(pool);
+      const settled = await Promise.allSettled(reads).finally(() => view.stop());
       const ok = settled.filter((x) => x.status === 'fulfilled').length;
       console.log(`\nkilled ${victim.host} under 30 concurrent reads: ${ok}/30 succeeded, ${retries - before} ran again elsewhere`);
       await victim.start();
@@ -99,6 +108,56 @@ export async function runDemo(argv: string[]): Promise<number> {
     await cluster.close();
   }
   return 0;
+}
+
+/**
+ * DDL and the reads that depend on it, with and without table pins: other
+ * coordinators learn of a new table only after the metadata delay, so a
+ * balancer that spreads the reads sends some where the table is unknown.
+ */
+async function showDdlStickiness(hosts: string[]): Promise<void> {
+  console.log(`\nDDL stickiness (metadata reaches the other coordinators after ${CATALOG_DELAY_MS / 1000} s):`);
+  for (const ddl of ['none', 'pin'] as const) {
+    const pool = createPool({ hosts, ddl, strategy: 'roundrobin' });
+    try {
+      const table = `demo_sticky_${ddl}`;
+      const created = await pool.execute(`CREATE TABLE ${table} (id INT)`);
+      const reads = await Promise.allSettled(Array.from({ length: DEPENDENT_READS }, () => pool.query(`SELECT count(*) AS n FROM ${table}`)));
+      const failed = reads.filter((r) => r.status === 'rejected').length;
+      const where = new Set(reads.flatMap((r) => (r.status === 'fulfilled' ? [r.value.coordinator] : [])));
+      if (ddl === 'none') {
+        console.log(
+          `  without pins (ddl: 'none', round-robin): ${failed}/${DEPENDENT_READS} reads right after CREATE TABLE on ${created.coordinator} failed ` +
+            `(the coordinators they reached did not know the table yet)`,
+        );
+      } else {
+        console.log(`  with pins (the default): ${failed}/${DEPENDENT_READS} failed; they ran on ${[...where].join(', ')}, where the table was made`);
+      }
+      // On the coordinator that made it: a pool without pins might send the DROP where the table is not known yet.
+      const [host, port] = created.coordinator.split(':');
+      const direct = await connect({ host: host!, port: Number(port) });
+      await direct.execute(`DROP TABLE ${table}`).finally(() => direct.close());
+    } finally {
+      await pool.end();
+    }
+  }
+}
+
+/** Prints the pool's per-coordinator view every 150 ms until stopped: state and running statements. */
+function liveView(pool: ReturnType<typeof createPool>): { stop(): void } {
+  const started = Date.now();
+  const print = (): void => {
+    const cells = pool.stats().coordinators.map((c) => `${c.host} ${c.state} ${c.inFlight} running`);
+    console.log(`  +${((Date.now() - started) / 1000).toFixed(2)}s  ${cells.join(' | ')}`);
+  };
+  print();
+  const timer = setInterval(print, 150);
+  return {
+    stop() {
+      clearInterval(timer);
+      print();
+    },
+  };
 }
 
 /** Polls `check` every 50 ms for up to `ms`; whether it became true. */
