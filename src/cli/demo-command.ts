@@ -10,6 +10,8 @@ import { formatColumnType } from '../hs2/columns.js';
 import { connect } from '../hs2/connection.js';
 import { createPool } from '../pool/pool.js';
 import { startCluster } from '../testing/index.js';
+import type { Value } from '../hs2/row-set.js';
+import { createFormatter } from './output.js';
 import { parseCommand } from './parse-command.js';
 
 /** How long a DDL change takes to reach the other coordinators (catalogd's propagation, here 2 s). */
@@ -55,13 +57,16 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     console.log(`INSERT of ${ins.rowsAffected} rows ran on ${ins.coordinator} (query ${ins.queryId})`);
 
-    const result = await pool.query(
+    const result = await pool.query<Value[]>(
       'SELECT customer, COUNT(*) AS orders, SUM(total) AS spent FROM demo_orders WHERE total > ? GROUP BY customer ORDER BY spent DESC',
       [10],
+      { rowMode: 'array' },
     );
     console.log(`\nquery ${result.queryId} ran on ${result.coordinator}`);
     console.log(`columns: ${result.columns.map((c) => `${c.name} ${formatColumnType(c)}`).join(', ')}`);
-    console.table(result.rows);
+    // The query command's table: BIGINT and DECIMAL as Impala prints them.
+    const { columns, rows: resultRows, coordinator, queryId } = result;
+    process.stdout.write(createFormatter('table').statement({ kind: 'rows', index: 1, sql: '', columns, rows: resultRows, coordinator, queryId }));
 
     // Independent reads spread over the coordinators (leastconn).
     const spread = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.query(`SELECT sleep(50) AS slept, ${i} AS n`)));
