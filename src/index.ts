@@ -1,3 +1,5 @@
+// Node's types back these declarations (Buffer, node:events, …), also for a consumer whose tsconfig lists no `types`.
+/// <reference types="node" preserve="true" />
 /**
  * impala-pool: a client-side load balancer and connection pool for Apache
  * Impala over HiveServer2.

@@ -68,7 +68,8 @@ main(process.argv.slice(2)).then(
       return;
     }
     if (err instanceof ImpalaError) console.error(`error [${err.code}]: ${err.message}`);
-    else if (err instanceof TypeError) console.error(`error: ${err.message}`);
+    // A message is what a user needs (a missing engine, a bad value); the stack only with NODE_DEBUG=impala-pool.
+    else if (err instanceof Error && !/\bimpala-pool\b/.test(process.env.NODE_DEBUG ?? '')) console.error(`error: ${err.message}`);
     else console.error(err);
     process.exitCode = 1;
   },

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { tcli, type TCLITypes } from '../wire/gen.js';
+import { tcli } from '../wire/gen.js';
 import { describe, rejectUnknown } from '../util/validate.js';
 import {
   CATALOG_LAYOUT,
@@ -120,6 +120,16 @@ export interface MetadataScope {
 }
 
 /**
+ * An HS2 session handle (TCLIService's TSessionHandle) by its shape. The public
+ * API's declarations reach this file, and naming the generated type here would
+ * make every TypeScript consumer load the generated bindings and the untyped
+ * `thrift` and `node-int64` modules behind them.
+ */
+interface SessionHandle {
+  sessionId: { guid: Buffer; secret: Buffer };
+}
+
+/**
  * One metadata call, ready to send on a connection.
  *
  * @internal
@@ -130,7 +140,7 @@ export interface MetadataCall<R> {
   /** impalad's name of the operation (`GET_TABLES`): the verb the pool's diagnostics report. */
   verb: string;
   /** The request for a session. */
-  request(session: TCLITypes.TSessionHandle): unknown;
+  request(session: SessionHandle): unknown;
   /** How to read the rows. */
   layout: RowLayout<R>;
   /** The names it targets. */

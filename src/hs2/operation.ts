@@ -37,10 +37,11 @@
 import { ImpalaError, ProtocolError } from '../errors.js';
 import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../wire/gen.js';
 import { queryIdFromGuid } from '../wire/query-id.js';
-import { columnsFromSchema, type Column } from './columns.js';
+import type { Column } from './columns.js';
 import type { StopCondition } from './deadline.js';
+import { columnsFromSchema, decodeColumns } from './result-decode.js';
 import type { RpcChannel, RpcMethod } from './rpc-channel.js';
-import { decodeColumns, type DecodeOptions, type Value } from './row-set.js';
+import type { DecodeOptions, Value } from './row-set.js';
 import { checkStatus, serverError, type StatusContext } from './status.js';
 
 /** What an operation needs from its connection. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CoordinatorStats } from './coordinator-state.js';
+import type { CoordinatorStats } from './coordinator-stats.js';
 import { PROTOCOL_FAULTS, type ProtocolFault } from './hs2/protocol-fault.js';
 
 /** One coordinator of a {@link LocalCluster}, with its fault controls. */

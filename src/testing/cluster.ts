@@ -5,7 +5,7 @@
  */
 import { CatalogBus } from './catalog/bus.js';
 import type { ClusterCoordinator } from './cluster-coordinator.js';
-import type { CoordinatorStats } from './coordinator-state.js';
+import type { CoordinatorStats } from './coordinator-stats.js';
 import { Coordinator } from './coordinator.js';
 import { resolveClusterOptions, type ClusterOptions } from './options.js';
 import { ProcessCoordinator } from './process/process-coordinator.js';

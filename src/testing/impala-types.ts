@@ -9,8 +9,7 @@
  * @module
  */
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
-import { tcli, type TCLITypes } from '../wire/gen.js';
-import { TYPE_IDS, type ScalarTypeName } from '../wire/type-ids.js';
+import type { ScalarTypeName } from '../wire/type-ids.js';
 
 /** Impala's scalar type names (the ones the test cluster supports). */
 export type ImpalaTypeName = ScalarTypeName;
@@ -207,21 +206,4 @@ export function valueKind(t: ImpalaType): ValueKind {
     default:
       return 'string';
   }
-}
-
-
-/** The HS2 type descriptor of a column, with Impala's qualifiers. */
-export function typeDesc(t: ImpalaType): TCLITypes.TTypeDesc {
-  const qualifiers: Record<string, TCLITypes.TTypeQualifierValue> = {};
-  if (t.name === 'DECIMAL') {
-    qualifiers.precision = new tcli.TTypeQualifierValue({ i32Value: t.precision ?? 9 });
-    qualifiers.scale = new tcli.TTypeQualifierValue({ i32Value: t.scale ?? 0 });
-  } else if ((t.name === 'VARCHAR' || t.name === 'CHAR') && t.length !== undefined) {
-    qualifiers.characterMaximumLength = new tcli.TTypeQualifierValue({ i32Value: t.length });
-  }
-  const primitiveEntry = new tcli.TPrimitiveTypeEntry({
-    type: TYPE_IDS[t.name],
-    ...(Object.keys(qualifiers).length > 0 ? { typeQualifiers: new tcli.TTypeQualifiers({ qualifiers }) } : {}),
-  });
-  return new tcli.TTypeDesc({ types: [new tcli.TTypeEntry({ primitiveEntry })] });
 }

@@ -39,8 +39,9 @@ describe('impala-pool CLI', () => {
     const withoutPins = /without pins \(ddl: 'none', round-robin\): (\d+)\/12 reads right after CREATE TABLE on 127\.0\.0\.1:\d+ failed/.exec(stdout);
     expect(Number(withoutPins?.[1])).toBeGreaterThan(0);
     expect(stdout).toMatch(/with pins \(the default\): 0\/12 failed; they ran on 127\.0\.0\.1:\d+, where the table was made/);
-    // The live view while a coordinator is killed shows it down.
-    expect(stdout).toMatch(/\+\d+\.\d\ds {2}.*127\.0\.0\.1:\d+ down \d+ running/);
+    // The live view while a coordinator is killed: a line per sample, each coordinator's state and running statements.
+    const samples = stdout.match(/^ {2}\+\d+\.\d\ds {2}127\.0\.0\.1:\d+ (up|suspect|down|probing|draining|removed)\b.*running$/gm) ?? [];
+    expect(samples.length).toBeGreaterThanOrEqual(2);
     // A coordinator killed under load: no read fails, and it comes back with its tables.
     expect(stdout).toMatch(/killed 127\.0\.0\.1:\d+ under 30 concurrent reads: 30\/30 succeeded, \d+ ran again elsewhere/);
     expect(stdout).toMatch(/restarted 127\.0\.0\.1:\d+: back in the pool, and demo_orders there still has 4 rows/);

@@ -1,7 +1,8 @@
 import Int64 from 'node-int64';
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../src/hs2/columns.js';
-import { decodeColumns, parseImpalaDate, toRowArrays, toRowObjects } from '../../src/hs2/row-set.js';
+import { decodeColumns } from '../../src/hs2/result-decode.js';
+import { parseImpalaDate, toRowArrays, toRowObjects } from '../../src/hs2/row-set.js';
 import { tcli } from '../../src/wire/gen.js';
 
 function i64(v: bigint): Int64 {

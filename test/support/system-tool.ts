@@ -1,7 +1,7 @@
 /**
- * Tests that need a system tool (thrift-compiler, haproxy, a Kerberos KDC)
- * skip with a loud message when it is missing, and fail instead when
- * REQUIRE_SYSTEM_TESTS=1 (as CI sets it).
+ * Tests that need a system tool (thrift-compiler, haproxy, a Kerberos KDC) or
+ * the npm registry skip with a loud message when it is missing, and fail
+ * instead when REQUIRE_SYSTEM_TESTS=1 (as CI sets it).
  */
 import { execFileSync } from 'node:child_process';
 import { it } from 'vitest';
@@ -23,9 +23,21 @@ export function hasTool(command: string): boolean {
  */
 export function requireTool(command: string, debianPackage: string): boolean {
   if (hasTool(command)) return true;
-  const message = `${command} not found: install Debian package ${debianPackage} (apt-get install -y ${debianPackage})`;
+  return skipLoudly(command, `${command} not found: install Debian package ${debianPackage} (apt-get install -y ${debianPackage})`);
+}
+
+/**
+ * The same for something other than a tool on PATH (the npm registry, say):
+ * returns true when `available`; otherwise prints `message` in a banner and
+ * returns false, or, under REQUIRE_SYSTEM_TESTS=1, registers a failing test.
+ */
+export function requireSystem(what: string, available: boolean, message: string): boolean {
+  return available || skipLoudly(what, message);
+}
+
+function skipLoudly(what: string, message: string): false {
   if (process.env.REQUIRE_SYSTEM_TESTS === '1') {
-    it(`requires ${command}`, () => {
+    it(`requires ${what}`, () => {
       throw new Error(`${message}; REQUIRE_SYSTEM_TESTS=1 forbids skipping`);
     });
   } else {

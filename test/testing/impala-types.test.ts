@@ -38,9 +38,9 @@ import {
   impalaTypeOfDuckDB,
   impalaTypeOfDuckDBName,
   parseImpalaType,
-  typeDesc,
   valueKind,
 } from '../../src/testing/impala-types.js';
+import { typeDesc } from '../../src/testing/hs2/type-desc.js';
 import { formatDate, formatDecimal, formatTimestampNanos } from '../../src/testing/hs2/value-format.js';
 import { formatQueryId, newQueryId } from '../../src/testing/hs2/query-id.js';
 

@@ -11,13 +11,13 @@ import { impala, tcli, type ImpalaTypes, type TCLITypes } from '../../wire/gen.j
 import { analyzeStatement } from '../engine/analyzer.js';
 import type { CoordinatorState } from '../coordinator-state.js';
 import { StatementError, invalidQueryHandle, invalidSession, unauthorizedSessionUser } from '../impala-errors.js';
-import { typeDesc } from '../impala-types.js';
 import { DEFAULT_QUERY_OPTIONS, queryOption } from '../engine/meta-statements.js';
 import { Operation } from '../engine/operation.js';
 import { failed, ok } from './status.js';
 import { MetadataCalls } from '../metadata/metadata-calls.js';
 import { execSummary, runtimeProfile } from './profile.js';
 import { formatQueryId } from './query-id.js';
+import { typeDesc } from './type-desc.js';
 import { RowSetBuilder } from './row-set.js';
 import { Session } from './session.js';
 import { IMPALA_VERSION } from './server-info.js';

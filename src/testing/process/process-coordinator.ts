@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { finishesWithin } from '../../util/finishes-within.js';
 import type { CatalogBus, CatalogChange } from '../catalog/bus.js';
 import { checkFault, checkGraceMs, checkLatency, type ClusterCoordinator } from '../cluster-coordinator.js';
-import type { CoordinatorStats } from '../coordinator-state.js';
+import type { CoordinatorStats } from '../coordinator-stats.js';
 import type { ProtocolFault } from '../hs2/protocol-fault.js';
 import type { ResolvedHttpOptions } from '../http/http-options.js';
 import { addHttpStats } from '../http/http-stats.js';
