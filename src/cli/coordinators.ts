@@ -1,34 +1,40 @@
 /**
- * Where `impala-pool query` connects: `--host` values and the CLI's
- * `impala://` URL, read into the coordinator list and connection settings
- * of a pool.
+ * Where `impala-pool query` connects: `--host` values and the `impala://`
+ * URL, read into the coordinator list and the options of its pool.
  *
- * `--host` takes `HOST`, `HOST:PORT`, `[IPv6]`, `[IPv6]:PORT` or a bare IPv6
- * address (which is a host without a port: `::1` is not `:` + port `1`),
- * several of them separated by commas, or an `impala://` URL. The URL is
+ * Both are the pool's own grammars, read by the pool's own code, so the CLI
+ * and `createPool` cannot drift apart:
  *
- * ```text
- * impala://[USER@]HOST[:PORT][,HOST[:PORT]...][/DATABASE][?PARAM=VALUE[&PARAM=VALUE...]]
- * ```
+ * - a `--host` entry is what the pool's `hosts` option takes as a string
+ *   (`parseAddress`): `HOST`, `HOST:PORT`, `[IPv6]`, `[IPv6]:PORT`, or a bare
+ *   IPv6 address, which is a host on the default port (`::1` is not `:` and
+ *   port `1`). A value may list several, separated by commas. An entry with an
+ *   `@` is refused: it is a user name (or credentials) in the wrong place.
+ * - the URL is the one `createPool('impala://…')` takes (`readPoolUrl`; its
+ *   grammar is documented at `parsePoolUrl`), options and all. The CLI
+ *   refuses one thing in it, a password: the CLI reads that from
+ *   IMPALA_PASSWORD only, so that it never sits in shell history or a
+ *   process list.
  *
- * where HOST is as for `--host` (IPv6 in brackets), PORT is 1–65535 (default
- * 21050), USER and DATABASE are percent-decoded, DATABASE follows Impala's
- * rule for names (1–128 letters, digits, `_`), and the parameters are
- * `tls=true|false` and `timeoutMs=MS` (each statement's deadline, as
- * `--timeout-ms`). Any other parameter is an error, and so is a password:
- * the CLI reads it from IMPALA_PASSWORD only, so it never sits in shell
- * history or a process list.
- *
- * The grammar is a subset of the pool's own URL (`parsePoolUrl`), without the
- * password and the pool's tuning options, plus `timeoutMs`.
+ * The pool's errors come back as UsageErrors that name the flag; like the
+ * pool's, they never repeat the host list or the credentials.
  *
  * @module
  * @internal
  */
-import net from 'node:net';
 import { DEFAULT_HS2_PORT } from '../hs2/options.js';
-import { isHostName } from '../pool/address.js';
+import { parseAddress } from '../pool/address.js';
+import { resolvePoolOptions, type PoolOptions } from '../pool/options.js';
+import { readPoolUrl } from '../pool/pool-url.js';
 import { UsageError } from './usage-error.js';
+
+/**
+ * The URL's pool options other than the ones a flag can also give (those are
+ * {@link Target}'s own fields, so that the two can be checked to agree).
+ *
+ * @internal
+ */
+export type UrlPoolOptions = Omit<PoolOptions, 'hosts' | 'auth' | 'username' | 'database' | 'tls'>;
 
 /**
  * What the host flags and URL say about the connection.
@@ -38,23 +44,16 @@ import { UsageError } from './usage-error.js';
 export interface Target {
   /** Coordinators as `host:port` or `[IPv6]:port`, port always given. */
   hosts: string[];
-  /** User name (the URL's `USER@`). */
+  /** User name (the URL's `user@` or `username=`). */
   user?: string;
-  /** Database (the URL's `/DATABASE`). */
+  /** Database (the URL's `/database` or `database=`). */
   database?: string;
   /** The URL's `tls=`. */
   tls?: boolean;
-  /** The URL's `timeoutMs=`. */
-  timeoutMs?: number;
+  /** The URL's other options (strategy, ddl, port, timeouts, Impala query options…), for createPool as they are. */
+  options?: UrlPoolOptions;
 }
 
-// The grammar, repeated in every URL error.
-const URL_GRAMMAR = 'impala://[USER@]HOST[:PORT][,HOST[:PORT]...][/DATABASE][?tls=true|false&timeoutMs=MS]';
-
-const URL_PARAMETERS = ['tls', 'timeoutMs'];
-const DATABASE_NAME = /^[A-Za-z0-9_]{1,128}$/;
-// Parameter names are repeated in messages only when they look like one.
-const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const SHAPE = 'HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, with a port from 1 to 65535';
 const NO_PASSWORD = 'the URL must not hold a password; the CLI reads it from the IMPALA_PASSWORD environment variable';
 
@@ -72,137 +71,68 @@ export function isImpalaUrl(value: string): boolean {
  *
  * @param value - the flag's value
  * @param flag - the flag's name for messages
+ * @param defaultPort - port of a host given without one (the URL's `port=`, else 21050)
  * @returns the hosts as `host:port` (`[IPv6]:port`)
- * @throws UsageError naming `flag` and the entry that is wrong
+ * @throws UsageError naming `flag` and the entry that is wrong, never repeating the value
  * @internal
  */
-export function parseHostList(value: string, flag = '--host'): string[] {
+export function parseHostList(value: string, flag = '--host', defaultPort = DEFAULT_HS2_PORT): string[] {
   const entries = value.split(',').map((e) => e.trim());
   if (entries.every((e) => e === '')) throw new UsageError(`${flag} is empty: give ${SHAPE}`);
   return entries.map((entry, i) => {
-    if (entry === '') throw new UsageError(`${flag} has an empty entry (host ${i + 1} of ${JSON.stringify(value)})`);
+    // The value is not repeated: another of its entries may hold credentials.
+    if (entry === '') throw new UsageError(`${flag}: host ${i + 1} is empty`);
     // A user name (or worse, credentials) in a host list: say so without repeating it.
     if (entry.includes('@')) {
       throw new UsageError(`${flag}: host ${i + 1} has an '@'; a user name goes in --user or an impala://USER@HOST URL`);
     }
-    const address = readAddress(entry);
-    if (typeof address === 'string') throw new UsageError(`${flag}: ${JSON.stringify(entry)} ${address}; use ${SHAPE}`);
-    return address.text;
+    return readAddress(entry, defaultPort, i, flag);
   });
 }
 
 /**
- * Reads an `impala://` URL (grammar in the module comment).
+ * Reads an `impala://` URL: the pool's URL (`parsePoolUrl`), without a password.
  *
  * @param url - the URL
  * @param flag - the flag it came from, for messages
- * @throws UsageError naming the part that is wrong; the message never
- *   repeats the user name or anything that may be a password
+ * @throws UsageError naming the flag and the part that is wrong; the message
+ *   never repeats the user name or anything that may be a password
  * @internal
  */
 export function parseImpalaUrl(url: string, flag = '--url'): Target {
-  const fail = (what: string): UsageError => new UsageError(`${flag}: ${what} (${URL_GRAMMAR})`);
-  const text = url.trim();
-  const scheme = /^impala:\/\//i.exec(text);
-  if (!scheme) throw fail('the URL must start with impala://');
-  const afterScheme = text.slice(scheme[0].length);
-  const end = afterScheme.search(/[/?#]/);
-  const authority = end < 0 ? afterScheme : afterScheme.slice(0, end);
-  const rest = end < 0 ? '' : afterScheme.slice(end);
-  // An '@' past the host list means credentials with an unencoded '/', '?' or '#':
-  // part of the "host list" may be a password, so none of it is repeated.
-  if (rest.includes('@')) {
-    throw fail("an '@' after the host list; the URL takes no password (set IMPALA_PASSWORD), and an '@' in a value is %40");
-  }
-  if (rest.includes('#')) throw fail("a '#' fragment means nothing here");
-  const at = authority.lastIndexOf('@');
-  const target: Target = { hosts: [] };
-  if (at >= 0) {
-    const info = authority.slice(0, at);
-    if (info.includes(':')) throw fail(NO_PASSWORD);
-    const user = decode(info, 'the user name', fail);
-    if (user === '') throw fail("the user name before '@' is empty");
-    target.user = user;
-  }
-  const hostList = authority.slice(at + 1);
-  if (hostList === '') throw fail('the URL names no host');
-  target.hosts = hostList.split(',').map((entry, i) => {
-    if (entry === '') throw fail(`host ${i + 1} is empty`);
-    const address = readAddress(entry);
-    if (typeof address === 'string') throw fail(`host ${i + 1} (${JSON.stringify(entry)}) ${address}`);
-    return address.text;
-  });
-  const q = rest.indexOf('?');
-  const path = q < 0 ? rest : rest.slice(0, q);
-  if (path.length > 1) {
-    const database = decode(path.slice(1), 'the database', fail);
-    if (!DATABASE_NAME.test(database)) throw fail("the database must be 1 to 128 letters, digits or '_'");
-    target.database = database;
-  }
-  if (q >= 0) readParameters(rest.slice(q + 1), target, fail);
+  // Syntax only (readPoolUrl, not parsePoolUrl): the option checks would refuse a password without
+  // tls=true in words that suggest allowCleartext, when the CLI takes no password in the URL at all.
+  const options = usage(() => readPoolUrl(url), flag);
+  if (options.auth !== undefined) throw new UsageError(`${flag}: ${NO_PASSWORD}`);
+  // The CLI prints TIMESTAMP values as the server sent them (Impala's text); Date objects would print otherwise.
+  if (options.timestampsAsDate !== undefined) throw new UsageError(`${flag}: option timestampsAsDate does not apply to the CLI, which prints Impala's text`);
+  // Now the values, so that a bad one is a usage error naming the flag before any SQL is read.
+  usage(() => resolvePoolOptions(options), flag);
+  // auth is undefined by now; named only to keep it out of the options handed on.
+  const { hosts, auth: _auth, username, database, tls, ...rest } = options;
+  // The URL's hosts are plain strings, the URL's own port the default of those without one.
+  const port = rest.port ?? DEFAULT_HS2_PORT;
+  const target: Target = { hosts: hosts.map((h, i) => readAddress(h, port, i, flag)) };
+  if (username !== undefined) target.user = username;
+  if (database !== undefined) target.database = database;
+  // A URL's tls is true or false: only options objects carry TLS settings.
+  if (typeof tls === 'boolean') target.tls = tls;
+  if (Object.keys(rest).length > 0) target.options = rest;
   return target;
 }
 
-function readParameters(query: string, target: Target, fail: (what: string) => UsageError): void {
-  const seen = new Set<string>();
-  query
-    .split('&')
-    .filter((pair) => pair !== '')
-    .forEach((pair, i) => {
-      const eq = pair.indexOf('=');
-      const key = decode(eq < 0 ? pair : pair.slice(0, eq), `the name of parameter ${i + 1}`, fail);
-      const value = decode(eq < 0 ? '' : pair.slice(eq + 1), `parameter ${i + 1}`, fail);
-      const name = PARAMETER_NAME.test(key) ? JSON.stringify(key) : `${i + 1}`;
-      if (/^pass(word)?$/i.test(key)) throw fail(NO_PASSWORD);
-      if (!URL_PARAMETERS.includes(key)) throw fail(`unknown parameter ${name}; the CLI's URL takes ${URL_PARAMETERS.join(' and ')}`);
-      if (seen.has(key)) throw fail(`parameter ${name} is given twice`);
-      seen.add(key);
-      if (key === 'tls') {
-        if (value !== 'true' && value !== 'false') throw fail('tls must be true or false');
-        target.tls = value === 'true';
-      } else {
-        if (!/^\d{1,10}$/.test(value) || !(Number(value) >= 1 && Number(value) <= 2_147_483_647)) {
-          throw fail('timeoutMs must be a whole number of milliseconds from 1 to 2147483647');
-        }
-        target.timeoutMs = Number(value);
-      }
-    });
-}
-
-function decode(raw: string, part: string, fail: (what: string) => UsageError): string {
+/** What `read` returns, its TypeErrors (the pool's option and URL errors) as usage errors naming `flag`. */
+function usage<T>(read: () => T, flag: string): T {
   try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw fail(`${part} has malformed percent-encoding (a literal '%' is %25)`);
+    return read();
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageError(`${flag}: ${err.message}`);
+    throw err;
   }
 }
 
-/** One `host[:port]` entry as `{ text: 'host:port' }`, or why it is not one. */
-function readAddress(entry: string): { text: string } | string {
-  let host: string;
-  let port: string | undefined;
-  if (entry.startsWith('[')) {
-    const close = entry.indexOf(']');
-    if (close < 0) return "opens an IPv6 address with '[' and does not close it";
-    host = entry.slice(1, close);
-    if (!net.isIPv6(host)) return 'is not an IPv6 address in brackets';
-    const tail = entry.slice(close + 1);
-    if (tail !== '' && !tail.startsWith(':')) return "has something other than ':PORT' after ']'";
-    port = tail === '' ? undefined : tail.slice(1);
-  } else if (net.isIPv6(entry)) {
-    // A bare IPv6 address has no room for a port: ::1 is the loopback host, not '' and port 1.
-    host = entry;
-  } else {
-    const colon = entry.indexOf(':');
-    if (colon >= 0 && entry.indexOf(':', colon + 1) >= 0) return 'has more than one \':\' and is not an IPv6 address';
-    host = colon < 0 ? entry : entry.slice(0, colon);
-    port = colon < 0 ? undefined : entry.slice(colon + 1);
-    if (host === '') return 'has a port but no host';
-    if (!isHostName(host)) return "is not a host name (letters, digits, '.', '-', '_') or IP address";
-  }
-  if (port !== undefined && (!/^\d{1,5}$/.test(port) || !(Number(port) >= 1 && Number(port) <= 65535))) {
-    return 'has a port that is not a number from 1 to 65535';
-  }
-  const portNumber = port === undefined ? DEFAULT_HS2_PORT : Number(port);
-  return { text: host.includes(':') ? `[${host}]:${portNumber}` : `${host}:${portNumber}` };
+/** One host as `host:port` (`[IPv6]:port`), by the pool's rules and in its words. */
+function readAddress(entry: PoolOptions['hosts'][number], defaultPort: number, index: number, flag: string): string {
+  const { host, port } = usage(() => parseAddress(entry, defaultPort, `hosts[${index}]`), `${flag}: host ${index + 1}`);
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

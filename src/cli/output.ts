@@ -145,7 +145,7 @@ export function valueText(v: Value): string | null {
       return v ? 'true' : 'false';
   }
   if (Buffer.isBuffer(v)) return v.toString('hex').toUpperCase();
-  // Only with timestampsAsDate, which the CLI does not set: Impala's own text form, in UTC.
+  // Only with timestampsAsDate, which the CLI refuses: Impala's own text form, in UTC.
   return v.toISOString().replace('T', ' ').replace('Z', '');
 }
 

@@ -16,6 +16,7 @@ import { ImpalaError } from '../errors.js';
 import type { PoolConnection } from '../pool/pool-connection.js';
 import { createPool } from '../pool/pool.js';
 import type { PoolOptions } from '../pool/options.js';
+import { DEFAULT_HS2_PORT } from '../hs2/options.js';
 import type { Value } from '../hs2/row-set.js';
 import { bindParameters, type BindScalar } from '../sql/bind.js';
 import { classify } from '../sql/classify.js';
@@ -45,9 +46,10 @@ connection:
   --host HOST[:PORT]        a coordinator; repeatable, or comma-separated (--host a,b:21051);
                             IPv6 as [::1]:21050, or bare (::1) for the default port 21050;
                             an impala:// URL here is taken as --url
-  --url URL                 impala://[USER@]HOST[:PORT][,HOST[:PORT]...][/DATABASE][?PARAMS]
-                            where PARAMS are tls=true|false and timeoutMs=MS, joined by &
-                            (others are refused, and so is a password: see IMPALA_PASSWORD)
+  --url URL                 the pool's URL, as createPool takes it (docs/cli.md):
+                            impala://[USER@]HOST[:PORT][,HOST[:PORT]...][/DATABASE][?OPTION=VALUE&...]
+                            with the pool's options (tls, strategy, ddl, MEM_LIMIT...), but no
+                            password: see IMPALA_PASSWORD
   --database DB             the session's database (default: default)
   --user USER               user name; with IMPALA_PASSWORD set, LDAP (SASL PLAIN) with it
   --tls                     TLS, with the server's certificate verified
@@ -127,6 +129,8 @@ interface Settings {
   continueOnError: boolean;
   password: string | undefined;
   allowCleartext: boolean;
+  /** `--timeout-ms`: each statement's deadline. */
+  timeoutMs: number | undefined;
 }
 
 /** Runs the command; returns the exit code. */
@@ -167,6 +171,7 @@ export async function runQuery(argv: string[]): Promise<number> {
     continueOnError: values['continue-on-error'],
     password: process.env.IMPALA_PASSWORD,
     allowCleartext: values['auth-creds-ok-in-clear'],
+    timeoutMs: values['timeout-ms'] === undefined ? undefined : timeoutFlag(values['timeout-ms']),
   };
   const params = (values.param ?? []).map((p, i) => parseParam(p, i + 1));
   const sources = tokens.flatMap((t): Array<{ file?: string; sql?: string }> => {
@@ -185,20 +190,18 @@ interface TargetFlags {
   database?: string;
   user?: string;
   tls: boolean;
-  'timeout-ms'?: string;
 }
 
 /** The hosts and connection settings of the flags and URL. */
 function readTarget(values: TargetFlags): Target {
-  const urls: Target[] = [];
-  const hosts: string[] = [];
-  for (const h of values.host ?? []) {
-    if (isImpalaUrl(h)) urls.push(parseImpalaUrl(h, '--host'));
-    else hosts.push(...parseHostList(h));
-  }
+  const hostValues = values.host ?? [];
+  const urls = hostValues.filter(isImpalaUrl).map((h) => parseImpalaUrl(h, '--host'));
   if (values.url !== undefined) urls.push(parseImpalaUrl(values.url, '--url'));
   if (urls.length > 1) throw new UsageError('give one impala:// URL at most (more coordinators go in its host list, or in --host)');
   const url: Target = urls[0] ?? { hosts: [] };
+  // The URL's port= is the pool's default port, so it is that of every host without one, --host ones too.
+  const port = url.options?.port ?? DEFAULT_HS2_PORT;
+  const hosts = hostValues.filter((h) => !isImpalaUrl(h)).flatMap((h) => parseHostList(h, '--host', port));
   const all = [...url.hosts, ...hosts];
   if (all.length === 0) {
     throw new UsageError('no coordinator: give --host HOST[:PORT] (repeatable, or comma-separated) or --url impala://HOST,...');
@@ -210,15 +213,13 @@ function readTarget(values: TargetFlags): Target {
     seen.add(h.toLowerCase());
   }
   const target: Target = { hosts: all };
-  const database = agree('--database', values.database, "the URL's /DATABASE", url.database);
-  const user = agree('--user', values.user, "the URL's USER@", url.user);
-  const flagTimeout = values['timeout-ms'] === undefined ? undefined : timeoutFlag(values['timeout-ms']);
-  const timeoutMs = agree('--timeout-ms', flagTimeout, "the URL's timeoutMs", url.timeoutMs);
+  const database = agree('--database', values.database, "the URL's database", url.database);
+  const user = agree('--user', values.user, "the URL's user name", url.user);
   if (values.tls && url.tls === false) throw new UsageError("--tls and the URL's tls=false disagree");
   if (database !== undefined) target.database = database;
   if (user !== undefined) target.user = user;
-  if (timeoutMs !== undefined) target.timeoutMs = timeoutMs;
   if (values.tls || url.tls) target.tls = true;
+  if (url.options !== undefined) target.options = url.options;
   return target;
 }
 
@@ -306,12 +307,14 @@ function planStatements(sources: Array<{ name: string; sql: string }>, params: B
 function poolOptions(s: Settings): PoolOptions {
   const t = s.target;
   const options: PoolOptions = {
+    // One short-lived session: background health checks would only open more; a coordinator
+    // that refuses the connection is passed over all the same. A URL that asks for them gets them.
+    healthCheckIntervalMs: 0,
+    // The URL's other options as the pool read them (the ones a flag also sets are merged below).
+    ...t.options,
     // A fresh pool starts its round-robin at the first host: shuffled, many runs of the
     // command spread over the coordinators instead of all starting on the first one.
     hosts: shuffled(t.hosts),
-    // One short-lived session: background health checks would only open more; a coordinator
-    // that refuses the connection is passed over all the same.
-    healthCheckIntervalMs: 0,
   };
   if (t.database !== undefined) options.database = t.database;
   if (t.tls) options.tls = true;
@@ -405,7 +408,7 @@ async function runOne(
   signal: AbortSignal,
   count: number,
 ): Promise<{ outcome: StatementOutcome; report: string }> {
-  const options = { signal, ...(s.target.timeoutMs === undefined ? {} : { timeoutMs: s.target.timeoutMs }) };
+  const options = { signal, ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }) };
   const stopProgress = s.quiet ? () => {} : showProgress(index, count);
   const started = performance.now();
   const summary = (line: string): string => (s.quiet ? '' : line);

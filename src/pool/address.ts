@@ -29,9 +29,10 @@ export interface ParsedAddress {
 }
 
 /**
- * Parses `'host'`, `'host:port'`, `'[::1]:port'` or an address object. Error
- * messages name the option but never repeat the string, which may be a
- * pasted URL with its credentials.
+ * Parses `'host'`, `'host:port'`, `'[::1]:port'`, a bare IPv6 address
+ * (`'::1'`: a host with `defaultPort`) or an address object. Error messages
+ * name the option but never repeat the string, which may be a pasted URL with
+ * its credentials.
  *
  * @param defaultPort - port of a host given without one
  * @param name - the option's name in error messages, e.g. `hosts[2]`
@@ -40,7 +41,10 @@ export interface ParsedAddress {
  */
 export function parseAddress(value: unknown, defaultPort: number, name: string, defaultHttpPort = defaultPort): ParsedAddress {
   if (typeof value === 'string') {
-    const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(value.trim());
+    const text = value.trim();
+    // Unbracketed, an IPv6 address has no room for a port: '::1' is the loopback host, not host ':' and port 1.
+    if (net.isIPv6(text)) return { host: text, port: defaultPort, weight: 1 };
+    const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(text);
     const host = m?.[1] ?? m?.[2];
     if (!m || host === undefined || !(m[1] === undefined ? isHostName(host) : net.isIPv6(host))) {
       throw new TypeError(`option ${name} must be 'host', 'host:port' or '[IPv6 address]:port' with a host name or IP address`);

@@ -120,17 +120,22 @@ describe('impala-pool query: where it connects', () => {
     expect(none.code).toBe(1);
   }, SLOW);
 
-  it('takes an impala:// URL as --url or as the --host value: hosts, user, database and timeoutMs', async () => {
+  it('takes the pool\'s impala:// URL as --url or as the --host value: hosts, user, database and pool options', async () => {
     const list = hosts.join(',');
-    const [asUrl, asHost, timedOut] = await Promise.all([
+    const [asUrl, asHost, options, timedOut] = await Promise.all([
       query(['--url', `impala://cli_user@${list}/cli_db?tls=false`, '--format', 'csv', 'SELECT count(*) AS n FROM only_here']),
       query(['--host', `impala://${list}/cli_db`, '--format', 'csv', 'SELECT sum(n) AS total FROM only_here']),
-      query(['--url', `impala://${list}?timeoutMs=300`, 'SELECT sleep(10000)']),
+      // The URL's options reach the pool: its session starts with the URL's query option.
+      query(['--url', `impala://${list}?MEM_LIMIT=2g&strategy=roundrobin&connectTimeoutMs=2000`, '--format', 'csv', 'SET']),
+      // A statement's deadline is --timeout-ms's (the pool's URL has no such option), with a URL too.
+      query(['--url', `impala://${list}?strategy=p2c`, '--timeout-ms', '300', 'SELECT sleep(10000)']),
     ]);
     expect(asUrl.stdout).toBe('n\n2\n');
     expect(asUrl.code).toBe(0);
     expect(asHost.stdout).toBe('total\n15\n');
     expect(asHost.code).toBe(0);
+    expect(options.stdout).toMatch(/^MEM_LIMIT,2g,/m);
+    expect(options.code).toBe(0);
     expect(timedOut.stderr).toMatch(/^error \[IMPALA_QUERY_TIMEOUT\]: .*300 ms/);
     expect(timedOut.code).toBe(1);
   }, SLOW);
@@ -347,10 +352,20 @@ describe.concurrent('impala-pool query: exit code 2', () => {
     ['no SQL (an empty stdin)', H, /^error: no SQL: /],
     ['only comments', [...H, '/* nothing */ ;'], /^error: no SQL: /],
     ['no --host', ['SELECT 1'], /^error: no coordinator: give --host/],
-    ['a bad --host', ['--host', 'a:NaN,b', 'SELECT 1'], /^error: --host: "a:NaN" has a port that is not a number from 1 to 65535/],
-    ['a bad IPv6 host', ['--host', '[::1:21050', 'SELECT 1'], /^error: --host: "\[::1:21050" opens an IPv6 address/],
+    ['a bad --host', ['--host', 'b,a:NaN', 'SELECT 1'], /^error: --host: host 2: option hosts\[1\] must be 'host', 'host:port' or /],
+    ['a bad --host port', ['--host', 'a:0', 'SELECT 1'], /^error: --host: host 1: option hosts\[0\] has an invalid port/],
+    ['a bad IPv6 host', ['--host', '[::1:21050', 'SELECT 1'], /^error: --host: host 1: option hosts\[0\] must be 'host', /],
     ['a URL password', ['--url', 'impala://me:hunter2@h1', 'SELECT 1'], /^error: --url: the URL must not hold a password; .*_PASSWORD/],
-    ['an unknown URL parameter', ['--url', 'impala://h1?MEM_LIMIT=1g', 'SELECT 1'], /^error: --url: unknown parameter "MEM_LIMIT"/],
+    ['a password, tls=true', ['--host', 'impala://me:hunter2@h1?tls=true', 'SELECT 1'], /^error: --host: the URL must not hold a password/],
+    ['a URL password option', ['--url', 'impala://h1?password=hunter2', 'SELECT 1'], /^error: --url: .* unknown option password/],
+    ['an unknown URL option', ['--url', 'impala://h1?foo=1', 'SELECT 1'], /^error: --url: .* unknown option foo; a URL can set /],
+    ['the old URL timeoutMs', ['--url', 'impala://h1?timeoutMs=300', 'SELECT 1'], /^error: --url: .* unknown option timeoutMs/],
+    ['a bad URL option value', ['--url', 'impala://h1?maxAttempts=0', 'SELECT 1'], /^error: --url: option maxAttempts must be/],
+    ['a bad URL port', ['--url', 'impala://h1:99999', 'SELECT 1'], /^error: --url: .* port of host 1 must be/],
+    ['--tls and URL tls=false', ['--tls', '--url', 'impala://h1?tls=false', 'SELECT 1'], /^error: --tls and the URL's tls=false disagree/],
+    ['--user and a URL user', ['--user', 'a', '--url', 'impala://b@h1', 'SELECT 1'], /^error: --user and the URL's user name disagree/],
+    ['--database and URL db', ['--database', 'a', '--url', 'impala://h1/b', 'SELECT 1'], /^error: --database and the URL's \w+ disagree/],
+    ['a host in the URL and --host', ['--url', 'impala://h1', '--host', 'H1:21050', 'SELECT 1'], /^error: --host: H1:21050 is given twice/],
     ['two URLs', ['--url', 'impala://h1', '--host', 'impala://h2', 'SELECT 1'], /^error: give one impala:\/\/ URL at most/],
     ['a bad --format', [...H, '--format', 'xml', 'SELECT 1'], /^error: --format must be one of table, csv, tsv, json, ndjson/],
     ['a missing -f file', [...H, '-f', '/no/such/file.sql'], /^error: -f \/no\/such\/file\.sql: cannot read it \(ENOENT\)/],

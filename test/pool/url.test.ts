@@ -228,6 +228,8 @@ describe('impala:// URLs', () => {
     ['a host string with a bad port', `h1:${PW}`, /option hosts\[0\] must be/],
     ['a host object whose host has a slash', { host: `h1/${PW}` }, /option hosts\[0\]\.host must be a host name or IP address/],
     ['a numeric-looking port out of range', 'h1:99999', /option hosts\[0\] has an invalid port/],
+    ['an unbracketed IPv6 address with a port after it', 'fe80::1:99999', /option hosts\[0\] must be 'host', 'host:port'/],
+    ['an unbracketed "IPv6 address" that is not one', `::${PW}`, /option hosts\[0\] must be 'host', 'host:port'/],
   ])('hosts option: rejects %s without repeating it', (_name, host, message) => {
     let error: unknown;
     try {
@@ -239,6 +241,20 @@ describe('impala:// URLs', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain(PW);
     expect((error as Error).message).not.toContain('99999');
+  });
+
+  // Unbracketed, an IPv6 address cannot carry a port: all of it is the host, on the default port.
+  it.each<[string, number | undefined, { host: string; port: number }]>([
+    ['::1', undefined, { host: '::1', port: 21050 }],
+    [' 2001:db8::7 ', undefined, { host: '2001:db8::7', port: 21050 }],
+    ['::ffff:10.0.0.1', undefined, { host: '::ffff:10.0.0.1', port: 21050 }],
+    ['::1', 21052, { host: '::1', port: 21052 }],
+    ['[::1]', undefined, { host: '::1', port: 21050 }],
+    ['[::1]:21051', 21052, { host: '::1', port: 21051 }],
+    ['h1:21051', undefined, { host: 'h1', port: 21051 }],
+  ])('hosts option: reads %j (port option %j)', (host, port, expected) => {
+    const o = resolvePoolOptions({ hosts: [host], ...(port === undefined ? {} : { port }) });
+    expect(o.coordinators).toEqual([{ ...expected, weight: 1 }]);
   });
 
   it.each<[string, unknown, RegExp]>([
