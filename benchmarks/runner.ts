@@ -67,7 +67,7 @@ export async function runBench(argv: readonly string[], io: RunnerIo = CONSOLE, 
   // Quick runs are smoke tests: they must not overwrite the committed full results.
   const out = values.out ?? (values.quick ? 'benchmarks/results/quick' : 'benchmarks/results');
   const startedAll = performance.now();
-  let failed = 0;
+  let failed: number;
   keepClusters(true);
   try {
     failed = await runScenarios(wanted, values.quick, out, io);

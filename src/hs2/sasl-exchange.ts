@@ -14,7 +14,7 @@
  * @internal
  */
 import type net from 'node:net';
-import { AuthenticationError, ConnectTimeoutError, ConnectionClosedError, ImpalaError, ProtocolError } from '../errors.js';
+import { ConnectTimeoutError, ConnectionClosedError, ImpalaError, ProtocolError } from '../errors.js';
 import { FrameParser, SaslStatus, encodeSaslMessage } from '../wire/sasl-frames.js';
 
 /** One message the client sends. */

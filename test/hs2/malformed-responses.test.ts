@@ -28,7 +28,7 @@ describe.each(PROTOCOL_FAULTS)('coordinator answering with fault %s', (fault) =>
     const [host, port] = cluster.hosts[0]!.split(':');
     const rpcTimeoutMs = 500;
     const conn = await connect({ host: host!, port: Number(port), rpcTimeoutMs });
-    cluster.coordinators[0]!.setFault(fault);
+    await cluster.coordinators[0]!.setFault(fault);
     try {
       const started = Date.now();
       const err = (await conn.query('SELECT 1 AS one').catch((e: unknown) => e)) as ImpalaError;
@@ -38,7 +38,7 @@ describe.each(PROTOCOL_FAULTS)('coordinator answering with fault %s', (fault) =>
       expect(Date.now() - started).toBeLessThan(rpcTimeoutMs * 10);
       expect(conn.open).toBe(false);
     } finally {
-      cluster.coordinators[0]!.setFault(undefined);
+      await cluster.coordinators[0]!.setFault(undefined);
       conn.destroy();
     }
   });
@@ -48,13 +48,13 @@ describe.each(PROTOCOL_FAULTS)('coordinator answering with fault %s', (fault) =>
     try {
       // Open a session on each coordinator first, then break one.
       await Promise.all(cluster.hosts.map((_, i) => pool.query(`SELECT ${i} AS i`)));
-      cluster.coordinators[1]!.setFault(fault);
+      await cluster.coordinators[1]!.setFault(fault);
       const results = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.query(`SELECT ${i} AS i`)));
       expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
       expect(results.every((r) => r.coordinator !== cluster.hosts[1])).toBe(true);
       expect(pool.stats().coordinators.find((c) => c.host === cluster.hosts[1])!.state).toBe('down');
     } finally {
-      cluster.coordinators[1]!.setFault(undefined);
+      await cluster.coordinators[1]!.setFault(undefined);
       pool.destroy();
     }
   });

@@ -43,7 +43,7 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
   afterAll(async () => {
     await perHost?.close();
     await shared?.close();
-    kdc?.close();
+    await kdc?.close();
   });
 
   const hostsOf = (c: LocalCluster, transport: Transport) => (transport === 'http' ? c.httpHosts : c.hosts);

@@ -276,7 +276,7 @@ describe('counters and session cleanup', () => {
     const s = await rawConnect(c.coordinators[0]!.port);
     await submit(s, 'SELECT sleep(10000)');
     expect(c.stats()[0]!.sessionsOpen).toBe(1);
-    c.coordinators[0]!.dropConnections();
+    await c.coordinators[0]!.dropConnections();
     // The server notices each socket close a moment later, not before dropConnections returns.
     const cleaned = (): boolean => {
       const st = c.stats()[0]!;
@@ -322,11 +322,11 @@ describe('coordinator controls', () => {
     const c = await cluster();
     const s = await rawConnect(c.coordinators[0]!.port);
     try {
-      c.coordinators[0]!.setLatency(100);
+      await c.coordinators[0]!.setLatency(100);
       const started = Date.now();
       await s.client.PingImpalaHS2Service(new impala.TPingImpalaHS2ServiceReq({ sessionHandle: s.session }));
       expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-      c.coordinators[0]!.setLatency(0);
+      await c.coordinators[0]!.setLatency(0);
       expect(() => c.coordinators[0]!.setLatency(-1)).toThrow(TypeError);
     } finally {
       await s.close();

@@ -36,7 +36,7 @@ describe.runIf(krb !== undefined)('hive-driver with Kerberos', () => {
 
   afterAll(async () => {
     await cluster?.close();
-    kdc?.close();
+    await kdc?.close();
   });
 
   const kerberosAuth = (fqdn: string) =>

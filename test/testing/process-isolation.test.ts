@@ -49,7 +49,7 @@ function state(pid: number): string {
 function listening(port: number): boolean {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) => {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

@@ -106,7 +106,7 @@ function createTable(cur: TokenCursor, ctx: TranslateContext): Plan {
         if (part.length > 1) partitions.push(columnDef(part, cur));
       }
     } else if (cur.acceptWord('STORED')) {
-      cur.acceptWord('AS') || cur.acceptWord('BY');
+      if (!cur.acceptWord('AS')) cur.acceptWord('BY');
       cur.next();
     } else if (cur.acceptWord('AS')) {
       const st = state(ctx);

@@ -270,7 +270,7 @@ function showPlan(cur: TokenCursor, ctx: TranslateContext): Plan {
 function describePlan(cur: TokenCursor, ctx: TranslateContext): Plan {
   cur.next();
   if (cur.acceptWord('DATABASE') || cur.acceptWord('SCHEMA')) {
-    cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED');
+    if (!cur.acceptWord('FORMATTED')) cur.acceptWord('EXTENDED');
     return { type: 'describe-db', db: cur.finish(cur.expectName()) };
   }
   if (cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED')) return { type: 'describe-formatted', ref: cur.finish(cur.expectTable(ctx.database)) };
