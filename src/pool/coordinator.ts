@@ -19,6 +19,7 @@ import { HealthMachine, type HealthState, type HealthTransition } from './health
 import { AnswerLatency, LatencyWindow, PACE_CALLS } from './latency.js';
 import { serverErrorKind } from './server-error-kind.js';
 import { Silence } from './silence.js';
+import { debug } from '../util/debug-log.js';
 import { REQUEST_TTL_MS, WaitingLine } from './waiting-line.js';
 import type { ResolvedPoolOptions } from './options.js';
 import type { Candidate } from './strategies/index.js';
@@ -476,6 +477,7 @@ export class Coordinator implements Candidate {
         ? raw
         : new ConnectError(`connect to ${this.id} failed: ${raw.message}`, { coordinator: this.id, cause: raw });
     err.coordinator ??= this.id;
+    debug('connect to %s failed (%s: %s); connects there back off, %d waiting caller(s) fail over', this.id, err.code, err.message, this.line.size);
     // Everyone waiting here fails over now, with the real cause, rather than
     // wait out the backoff (or hear of the ejection this failure may cause).
     this.line.rejectAll(err);

@@ -14,6 +14,7 @@ import { RpcTimeoutError, type ImpalaError } from '../errors.js';
 import { Hs2Connection } from '../hs2/connection.js';
 import type { Coordinator } from './coordinator.js';
 import type { ResolvedPoolOptions } from './options.js';
+import { debug } from '../util/debug-log.js';
 
 /** Runs the checks on a timer. */
 export class HealthChecker {
@@ -70,6 +71,7 @@ export class HealthChecker {
         if (late) c.forgiveSilence();
         if (!this.suspected.has(c) && c.noteSilence(stallMs)) {
           const why = new RpcTimeoutError(`${c.id} answered nothing for ${stallMs} ms while requests waited`, { coordinator: c.id });
+          debug('silent: %s; what waits on it is given up, new work routes around it', why.message);
           this.silences.set(c, why);
           c.recordFailure(why);
         } else if (!c.silent && this.timer !== undefined && !this.suspected.has(c) && c.owedMs() >= stallMs / 2) {

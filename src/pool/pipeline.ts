@@ -34,6 +34,7 @@ import type { RetryBudget } from './retry-budget.js';
 import { decideRetry } from './retry-policy.js';
 import type { Router } from './router.js';
 import { serverErrorKind } from './server-error-kind.js';
+import { debug } from '../util/debug-log.js';
 
 /** The pool internals the pipeline needs. */
 export interface PoolContext {
@@ -279,8 +280,13 @@ class Attempts {
     noteFailure(this.ctx, coordinator, err);
     if (err.code === 'IMPALA_ABORTED' || err.code === 'IMPALA_QUERY_TIMEOUT') return this.stopped(err);
     const decision = decideRetry({ error: err, statement: statement ?? NO_STATEMENT, rowsDelivered });
-    if (decision.action === 'fail') return decision.error;
+    if (decision.action === 'fail') {
+      // The one refusal the pool decides on its own; server answers and rows already delivered speak for themselves.
+      if (decision.error.code === 'IMPALA_OUTCOME_UNKNOWN') debug('no retry: %s on %s may have been applied (%s: %s); not run again', statement?.verb || 'statement', coordinator.id, err.code, err.message);
+      return decision.error;
+    }
     if (this.count >= this.ctx.options.maxAttempts) {
+      debug('no retry: attempt %d on %s failed (%s: %s) and maxAttempts (%d) is reached', a.number, coordinator.id, err.code, err.message, this.ctx.options.maxAttempts);
       this.failures.push(failureOf(coordinator, err));
       this.last = err;
       return this.exhausted();
@@ -288,7 +294,10 @@ class Attempts {
     // The call's deadline passed meanwhile: no retry would run.
     const stopped = this.call.stop.reason;
     if (stopped) return this.stopped(stopped);
-    if (decision.budgeted && !this.ctx.budget.tryWithdraw()) return err;
+    if (decision.budgeted && !this.ctx.budget.tryWithdraw()) {
+      debug('no retry: attempt %d on %s failed (%s: %s) and the retry budget is spent', a.number, coordinator.id, err.code, err.message);
+      return err;
+    }
     // The coordinator is fine; only its session was gone: it may take the retry.
     if (decision.reason === 'session-gone') this.tried.delete(coordinator.id);
     this.failures.push(failureOf(coordinator, err));

@@ -26,7 +26,7 @@ import type { Row } from '../hs2/row-set.js';
 import type { StatementParams } from '../sql/prepare.js';
 import { AffinityTable } from './affinity.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
-import { channels, publish, type PoolEventMap } from './events.js';
+import { channels, publish, type DrainEvent, type PoolEventMap, type ReconnectEvent, type RetryEvent } from './events.js';
 import { HealthChecker } from './health-checker.js';
 import { parseAddress, type ParsedAddress } from './address.js';
 import { resolvePoolOptions, type CoordinatorAddress, type PoolOptions, type ResolvedPoolOptions } from './options.js';
@@ -36,6 +36,7 @@ import { RetryBudget } from './retry-budget.js';
 import { Router } from './router.js';
 import { StatementRunner, type AffinityOption, type PoolStatementOptions } from './statement-runner.js';
 import { createStrategy } from './strategies/index.js';
+import { debug } from '../util/debug-log.js';
 
 export type { PoolStatementOptions, AffinityOption } from './statement-runner.js';
 
@@ -103,7 +104,10 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
       affinity: this.affinity,
       budget: this.budget,
       clock: o.clock,
-      emit: (event, ...args) => this.emit(event, ...(args as never)),
+      emit: (event, ...args) => {
+        logEvent(event, args[0]);
+        this.emit(event, ...(args as never));
+      },
       drain: (c, reason) => this.drainCoordinator(c, reason),
       isClosed: () => this.closed,
     };
@@ -300,6 +304,11 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
         health: (c, t) => {
           const event = { coordinator: c.id, from: t.from, to: t.to, reason: t.reason };
           publish(channels.health, () => event);
+          if (debug.enabled) {
+            // An ejection says how long it lasts: when the next probe may bring the coordinator back.
+            const backoff = t.to === 'down' ? `; next probe in ${Math.max(0, Math.round(c.health.probeAt - this.options.clock.now()))} ms` : '';
+            debug('coordinator %s %s -> %s: %s%s', c.id, t.from, t.to, t.reason, backoff);
+          }
           if (t.to === 'down') {
             this.affinity.forgetCoordinator(c.id);
             // Taken out while serving (not a failed probe of one already out):
@@ -313,7 +322,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
             this.emit('coordinatorUp', event);
           }
         },
-        reconnect: (c, reason) => this.emit('reconnect', { coordinator: c.id, reason }),
+        reconnect: (c, reason) => this.ctx.emit('reconnect', { coordinator: c.id, reason }),
       },
       this.options.clock,
       this.options.random,
@@ -324,7 +333,7 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     if (c.health.state === 'draining' || c.health.state === 'removed') return;
     c.health.drain(reason);
     this.affinity.forgetCoordinator(c.id);
-    this.emit('drain', { coordinator: c.id, reason });
+    this.ctx.emit('drain', { coordinator: c.id, reason });
     if (!untilIdle) return;
     // A coordinator that said it is shutting down: once its work is done, close
     // its idle sessions and let probes bring it back if it restarts.
@@ -346,5 +355,24 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     const c = this.find(host);
     if (!c) throw new TypeError(`no coordinator ${host} in the pool`);
     return c;
+  }
+}
+
+/**
+ * The debug line of an event that is not a health transition (those are
+ * logged where they happen, with their backoff). Payloads hold addresses,
+ * codes and messages only, so the line can print them as they are.
+ */
+function logEvent<K extends keyof PoolEventMap>(event: K, payload: PoolEventMap[K][0]): void {
+  if (!debug.enabled) return;
+  if (event === 'retry') {
+    const e = payload as RetryEvent;
+    debug('retry: attempt %d on %s failed (%s: %s); running it again (%s)', e.attempt, e.coordinator, e.code, e.message, e.reason);
+  } else if (event === 'reconnect') {
+    const e = payload as ReconnectEvent;
+    debug('reconnect: a connection to %s was replaced (%s)', e.coordinator, e.reason);
+  } else if (event === 'drain') {
+    const e = payload as DrainEvent;
+    debug('drain: %s takes no new work (%s)', e.coordinator, e.reason);
   }
 }
