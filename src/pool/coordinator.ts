@@ -176,6 +176,7 @@ export class Coordinator implements Candidate {
       this.pool,
       { coordinator: this.id, acquireTimeoutMs: options.acquireTimeoutMs, maxWaiting: options.maxWaitingPerCoordinator },
       () => this.gate.wake(),
+      (conn) => this.release(conn),
     );
   }
 

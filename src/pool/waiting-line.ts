@@ -50,11 +50,15 @@ export class WaitingLine {
    * @param pool - the coordinator's connections
    * @param options - limits
    * @param onJoin - a caller joined (the connect gate may try again)
+   * @param giveBack - takes back a connection no waiter is left for, as a
+   *   caller's release would (so that whoever waits for every connection to
+   *   come back, such as the coordinator's end(), hears of it)
    */
   constructor(
     private readonly pool: Pool<Hs2Connection>,
     private readonly options: WaitingLineOptions,
     private readonly onJoin: () => void,
+    private readonly giveBack: (conn: Hs2Connection) => void,
   ) {}
 
   /** Callers waiting now. */
@@ -128,7 +132,7 @@ export class WaitingLine {
         (conn) => {
           this.settle();
           const first = this.waiters.values().next();
-          if (first.done) void this.pool.release(conn).catch(() => {});
+          if (first.done) this.giveBack(conn);
           else first.value.resolve(conn);
           this.pump();
         },

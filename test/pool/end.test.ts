@@ -240,3 +240,27 @@ describe('destroy()', () => {
     expect(grown(beforeCluster), 'active resources added since before the cluster, left after cluster.close()').toEqual({});
   }, 60_000);
 });
+
+describe('end() after a waiter left', () => {
+  it('resolves when the connection a departed waiter asked for comes back to nobody', async () => {
+    cluster = await startCluster({ coordinators: 1 });
+    pool = createPool({ hosts: cluster.hosts, maxConnectionsPerCoordinator: 1, acquireTimeoutMs: 100, healthCheckIntervalMs: 0 });
+    const lease = await pool.connect();
+    // The only connection is lent out: this caller waits, gives up after 100 ms, and leaves
+    // its request for a connection behind in the pool's queue.
+    const waited = await pool.query('SELECT 1').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(waited?.message).toMatch(/no connection to .* became free within 100 ms/);
+    // The release hands the connection to that request, which no caller wants any more;
+    // end() starts while that hand-over is still under way.
+    lease.release();
+    for (let i = 0; i < 4; i++) await null;
+    let ended = false;
+    const ending = pool.end().then(() => (ended = true));
+    // A hang guard only: end() used to wait for the connection to come back for ever.
+    await waitFor(() => ended, 10_000, 'end() resolved');
+    await ending;
+  }, 30_000);
+});
