@@ -129,8 +129,9 @@ export class Coordinator implements Candidate {
       port: address.port,
       ...(address.transport ? { transport: address.transport } : {}),
       // A fetch the server holds for rows must be answered well inside the
-      // stall window, or a busy coordinator would look hung.
-      fetchRowsTimeoutMs: Math.min(options.connection.fetchRowsTimeoutMs ?? 100, Math.floor(options.healthCheckTimeoutMs / 2)),
+      // stall window, or a busy coordinator would look hung; 0 (wait as long
+      // as it takes) is no exception.
+      fetchRowsTimeoutMs: fetchWaitWithin(options.connection.fetchRowsTimeoutMs ?? 100, options.healthCheckTimeoutMs),
     });
     this.pace = new AnswerLatency(clock);
     this.health = new HealthMachine(
@@ -520,6 +521,12 @@ export class Coordinator implements Candidate {
   private wakeIdleWaiters(): void {
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
+}
+
+/** A pooled connection's fetch wait: at most half the stall window (`healthCheckTimeoutMs`). */
+function fetchWaitWithin(wantedMs: number, stallMs: number): number {
+  const cap = Math.max(1, Math.floor(stallMs / 2));
+  return wantedMs === 0 ? cap : Math.min(wantedMs, cap);
 }
 
 function describeError(err: unknown): string {

@@ -180,7 +180,7 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
     strategy: typeof strategy === 'string' ? enumOption('strategy', strategy, STRATEGY_NAMES, 'leastconn') : (strategy ?? 'leastconn'),
     maxConnectionsPerCoordinator: maxConn,
     minConnectionsPerCoordinator: minConn,
-    maxWaitingPerCoordinator: intOption('maxWaitingPerCoordinator', o.maxWaitingPerCoordinator, 1000, 0, 1_000_000),
+    maxWaitingPerCoordinator: intOption('maxWaitingPerCoordinator', o.maxWaitingPerCoordinator, 1000, 1, 1_000_000),
     acquireTimeoutMs: msOption('acquireTimeoutMs', o.acquireTimeoutMs, 10_000),
     maxAttempts: intOption('maxAttempts', o.maxAttempts, 3, 1, 100),
     healthCheckIntervalMs: msOption('healthCheckIntervalMs', o.healthCheckIntervalMs, 2000, true),

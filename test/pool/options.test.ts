@@ -13,6 +13,8 @@ describe('pool options', () => {
     ['min above max', { hosts: ['h1'], maxConnectionsPerCoordinator: 2, minConnectionsPerCoordinator: 3 }, /option minConnectionsPerCoordinator must be an integer from 0 to 2/],
     ['negative interval', { hosts: ['h1'], healthCheckIntervalMs: -1 }, /option healthCheckIntervalMs/],
     ['bad ddl mode', { hosts: ['h1'], ddl: 'eventual' }, /option ddl must be one of 'pin', 'sync', 'none'/],
+    // Every borrow joins the waiting line, so a line of 0 would refuse even an idle connection.
+    ['no waiting line', { hosts: ['h1'], maxWaitingPerCoordinator: 0 }, /option maxWaitingPerCoordinator must be an integer from 1 to 1000000/],
     ['bad query option', { hosts: ['h1'], queryOptions: { MEM_LIMIT: {} } }, /option queryOptions.MEM_LIMIT/],
   ])('rejects %s with a TypeError naming the option', (_name, options, message) => {
     expect(() => createPool(options as never)).toThrow(TypeError);
