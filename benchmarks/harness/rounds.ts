@@ -9,8 +9,8 @@
  */
 import { loadSince, markLoad, type LoadMark, type RoundLoad } from './machine-load.js';
 import type { Progress } from './progress.js';
-import { median, ratio } from './stats.js';
-import { closedLoop, DEFAULT_MIX, figuresOf, type RunRecord, type TaskSource } from './workload.js';
+import { ratio } from './stats.js';
+import { closedLoop, DEFAULT_MIX, type RunRecord, type TaskSource } from './workload.js';
 import type { System, SystemEnv, SystemSpec } from './systems.js';
 
 /** Brackets the measured stretch of one system's round. */
@@ -72,11 +72,6 @@ export function roundRatios<T>(r: RoundsResult<T>, system: string, reference: st
   return a.map((v, i) => ratio(metric(v), b[i] === undefined ? Number.NaN : metric(b[i]!)));
 }
 
-/** Median over rounds of `metric`. */
-export function medianOf<T>(values: readonly T[], metric: (v: T) => number): number {
-  return median(values.map(metric));
-}
-
 /**
  * Systems kept open across rounds and phases, as a long-lived application
  * keeps its pool: built and opened on first use, closed by {@link closeAll}.
@@ -123,13 +118,18 @@ export interface MeasureOptions {
 }
 
 /** One system's round: build, open, warm up, measure (metered), close — or, with a cache, warm up and measure the kept one. */
-export async function measureSystem(spec: SystemSpec, meter: Meter, o: MeasureOptions): Promise<{ record: RunRecord; counters: Record<string, number> }> {
+export async function measureSystem(
+  spec: SystemSpec,
+  meter: Meter,
+  o: MeasureOptions,
+): Promise<{ record: RunRecord; counters: Record<string, number> }> {
   await o.before?.();
   const system = o.cache ? await o.cache.get(spec, o.env) : spec.create(o.env());
   const before = o.cache ? system.counters() : {};
   try {
     if (!o.cache) await system.open();
-    if (o.warmupMs > 0) await closedLoop(system, { workers: o.workers, durationMs: o.warmupMs, tasks: o.warmupTasks ?? DEFAULT_MIX, seed: 999_999 });
+    if (o.warmupMs > 0)
+      await closedLoop(system, { workers: o.workers, durationMs: o.warmupMs, tasks: o.warmupTasks ?? DEFAULT_MIX, seed: 999_999 });
     meter.begin();
     const record = await o.drive(system);
     meter.end();
@@ -140,5 +140,3 @@ export async function measureSystem(spec: SystemSpec, meter: Meter, o: MeasureOp
     await o.after?.();
   }
 }
-
-export { figuresOf };

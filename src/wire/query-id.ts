@@ -14,13 +14,3 @@ export function queryIdFromGuid(guid: Buffer | undefined | null): string | undef
   const lo = guid.readBigUInt64LE(8).toString(16).padStart(16, '0');
   return `${hi}:${lo}`;
 }
-
-/** The inverse of {@link queryIdFromGuid}: the 16 guid bytes of a printable query id. */
-export function guidFromQueryId(id: string): Buffer {
-  const m = /^([0-9a-f]{1,16}):([0-9a-f]{1,16})$/i.exec(id);
-  if (!m) throw new TypeError(`not an Impala query id: ${JSON.stringify(id)}`);
-  const out = Buffer.alloc(16);
-  out.writeBigUInt64LE(BigInt(`0x${m[1]}`), 0);
-  out.writeBigUInt64LE(BigInt(`0x${m[2]}`), 8);
-  return out;
-}

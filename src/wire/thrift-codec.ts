@@ -19,7 +19,9 @@ export const BinaryProtocol = thrift.TBinaryProtocol;
  * flush hands the whole message to `onMessage`.
  */
 export function outputTransport(onMessage: (bytes: Buffer) => void): Transport {
-  return new thrift.TBufferedTransport(undefined, (msg?: Buffer) => { if (msg) onMessage(msg); });
+  return new thrift.TBufferedTransport(undefined, (msg?: Buffer) => {
+    if (msg) onMessage(msg);
+  });
 }
 
 /** A protocol reading one complete message held in `bytes`. */
@@ -40,5 +42,3 @@ export interface MessageHeader {
 
 /** Thrift message types. */
 export const MessageType = thrift.Thrift.MessageType;
-/** Thrift's application exception (the server's "internal error" reply). */
-export const TApplicationException = thrift.Thrift.TApplicationException;

@@ -6,14 +6,6 @@
  * @module
  */
 
-/** Name types (RFC 4120 section 6.2). */
-export const NameType = {
-  UNKNOWN: 0,
-  PRINCIPAL: 1,
-  SRV_INST: 2,
-  SRV_HST: 3,
-} as const;
-
 /** A principal split into its parts. */
 export interface PrincipalParts {
   /** Name components, e.g. `['impala', 'host1.example.com']`. */

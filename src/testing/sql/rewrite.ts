@@ -13,11 +13,11 @@ import { parseImpalaType } from '../impala-types.js';
 import { duckIdent, duckString, isOp, isWord, type Token } from './lexer.js';
 import { argumentRanges, type FunctionCall } from './function-call.js';
 import { FUNCTION_REWRITES } from './functions.js';
-import { integerLiteralType, newRewriteState, type RewriteSession, type RewriteState } from './rewrite-state.js';
+import { integerLiteralType, newRewriteState, type RewriteState } from './rewrite-state.js';
 import { collectLabels } from './select-labels.js';
 
 // The statement translators make their states through this module.
-export { newRewriteState, type RewriteSession, type RewriteState };
+export { newRewriteState, type RewriteState };
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -183,7 +183,10 @@ function rewriteCall(tokens: readonly Token[], state: RewriteState, i: number, t
   if (upper === 'CAST') {
     const as = lastTopLevelWord(tokens, i + 2, close, 'AS');
     if (as === -1) return undefined;
-    const typeText = tokens.slice(as + 1, close).map((x) => x.text).join('');
+    const typeText = tokens
+      .slice(as + 1, close)
+      .map((x) => x.text)
+      .join('');
     const inner = sub(tokens, state, i + 2, as);
     return [castExpression(inner, typeText) ?? `CAST(${inner} AS ${sub(tokens, state, as + 1, close)})`, close];
   }

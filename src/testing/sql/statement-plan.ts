@@ -102,34 +102,3 @@ export type MetaPlan =
 
 /** Any translated statement. */
 export type Plan = DuckPlan | MetaPlan;
-
-/** Statement class of a plan. */
-export function planKind(plan: Plan): StatementKind {
-  switch (plan.type) {
-    case 'duckdb':
-    case 'noop':
-      return plan.kind;
-    case 'set':
-    case 'set-list':
-    case 'use':
-      return 'other';
-    case 'compute-stats':
-      return 'ddl';
-    default:
-      return 'query';
-  }
-}
-
-/** Whether the client fetches rows for a plan. */
-export function planHasResultSet(plan: Plan): boolean {
-  switch (plan.type) {
-    case 'duckdb':
-      return plan.hasResultSet;
-    case 'set':
-    case 'use':
-    case 'noop':
-      return false;
-    default:
-      return true;
-  }
-}

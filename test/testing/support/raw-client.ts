@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import thrift from 'thrift';
-import { impala, service, tcli, type ImpalaTypes, type TCLITypes } from '../../../src/wire/gen.js';
+import { impala, service, tcli, type TCLITypes } from '../../../src/wire/gen.js';
 
 /** The generated client. */
 export type Client = InstanceType<typeof service.Client>;
@@ -64,7 +64,11 @@ export async function waitDone(s: RawSession, op: TCLITypes.TOperationHandle): P
     const st = await s.client.GetOperationStatus(new tcli.TGetOperationStatusReq({ operationHandle: op }));
     expectOk(st.status);
     const state = st.operationState;
-    if (state !== tcli.TOperationState.PENDING_STATE && state !== tcli.TOperationState.RUNNING_STATE && state !== tcli.TOperationState.INITIALIZED_STATE) {
+    if (
+      state !== tcli.TOperationState.PENDING_STATE &&
+      state !== tcli.TOperationState.RUNNING_STATE &&
+      state !== tcli.TOperationState.INITIALIZED_STATE
+    ) {
       return st;
     }
     await new Promise((r) => setTimeout(r, 2));
@@ -85,12 +89,16 @@ export async function fetchAll(s: RawSession, op: TCLITypes.TOperationHandle, ma
 }
 
 /** Runs a statement to completion, fetches its rows (if any) and closes it; returns rows and DML count. */
-export async function run(s: RawSession, statement: string): Promise<{ rowSets: TCLITypes.TRowSet[]; rowsModified?: number; op: TCLITypes.TOperationHandle }> {
+export async function run(
+  s: RawSession,
+  statement: string,
+): Promise<{ rowSets: TCLITypes.TRowSet[]; rowsModified?: number; op: TCLITypes.TOperationHandle }> {
   const resp = await submit(s, statement);
   expectOk(resp.status);
   const op = resp.operationHandle!;
   const st = await waitDone(s, op);
-  if (st.operationState === tcli.TOperationState.ERROR_STATE) throw Object.assign(new Error(st.errorMessage ?? 'error'), { sqlState: st.sqlState });
+  if (st.operationState === tcli.TOperationState.ERROR_STATE)
+    throw Object.assign(new Error(st.errorMessage ?? 'error'), { sqlState: st.sqlState });
   const rowSets = op.hasResultSet ? await fetchAll(s, op) : [];
   const closed = await s.client.CloseImpalaOperation(new impala.TCloseImpalaOperationReq({ operationHandle: op }));
   expectOk(closed.status);
@@ -103,7 +111,14 @@ export function columnValues(rowSets: TCLITypes.TRowSet[], column: number): unkn
   const out: unknown[] = [];
   for (const rs of rowSets) {
     const col = rs.columns![column]!;
-    const member = (col.boolVal ?? col.byteVal ?? col.i16Val ?? col.i32Val ?? col.i64Val ?? col.doubleVal ?? col.stringVal ?? col.binaryVal)!;
+    const member = (col.boolVal ??
+      col.byteVal ??
+      col.i16Val ??
+      col.i32Val ??
+      col.i64Val ??
+      col.doubleVal ??
+      col.stringVal ??
+      col.binaryVal)!;
     member.values.forEach((v: unknown, i: number) => {
       const isNull = ((member.nulls[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
       if (isNull) out.push(null);
@@ -115,5 +130,3 @@ export function columnValues(rowSets: TCLITypes.TRowSet[], column: number): unkn
   }
   return out;
 }
-
-export type { ImpalaTypes };
