@@ -148,7 +148,8 @@ export class AuthenticationError extends ImpalaError {
  * - `module-missing`: GSSAPI needs the optional `kerberos` package, which is not installed;
  * - `kerberos`: another failure reported by the Kerberos library (the message says which).
  */
-export type AuthFailureReason = 'rejected' | 'no-ticket' | 'unknown-principal' | 'clock-skew' | 'kdc-unreachable' | 'module-missing' | 'kerberos';
+export type AuthFailureReason =
+  'rejected' | 'no-ticket' | 'unknown-principal' | 'clock-skew' | 'kdc-unreachable' | 'module-missing' | 'kerberos';
 
 /** Facts a server-reported error carries. */
 export interface ServerErrorDetails extends ImpalaErrorDetails {

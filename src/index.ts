@@ -17,7 +17,14 @@ export { parsePoolUrl } from './pool/options.js';
 export type { CoordinatorStats } from './pool/coordinator.js';
 export type { HealthState } from './pool/health-state.js';
 export type { PoolEventMap, CoordinatorStateEvent, RetryEvent, ReconnectEvent, DrainEvent, StatementDiagnostic } from './pool/events.js';
-export { STRATEGY_NAMES, LeastConnStrategy, P2cStrategy, RoundRobinStrategy, RandomStrategy, StickyStrategy } from './pool/strategies/index.js';
+export {
+  STRATEGY_NAMES,
+  LeastConnStrategy,
+  P2cStrategy,
+  RoundRobinStrategy,
+  RandomStrategy,
+  StickyStrategy,
+} from './pool/strategies/index.js';
 export type { Strategy, StrategyName, Candidate, PickRequest } from './pool/strategies/index.js';
 export type { Clock, RandomSource } from './util/clock.js';
 export { connect, Hs2Connection } from './hs2/connection.js';

@@ -77,7 +77,9 @@ async function invoke(target: StatementTarget, method: Method, args: readonly un
     throw err;
   }
   await rows.return();
-  throw new Error(`the stream's first next() did not throw; it gave ${JSON.stringify(first, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+  throw new Error(
+    `the stream's first next() did not throw; it gave ${JSON.stringify(first, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+  );
 }
 
 // One cluster and its clients for the whole file (rows are many and short).
@@ -296,10 +298,12 @@ describe('after the misuse', () => {
     expect(pool.stats().leases).toBe(0);
     const open = (): Array<{ host: string; sessionsOpen: number; operationsOpen: number }> =>
       cluster.stats().map((s) => ({ host: s.host, sessionsOpen: s.sessionsOpen, operationsOpen: s.operationsOpen }));
-    await waitFor(() => open().every((s) => s.sessionsOpen === 0 && s.operationsOpen === 0), 10_000, 'every coordinator to have no session or operation open').catch(
-      (err: Error) => {
-        throw new Error(`${err.message}; still open: ${JSON.stringify(open())}`);
-      },
-    );
+    await waitFor(
+      () => open().every((s) => s.sessionsOpen === 0 && s.operationsOpen === 0),
+      10_000,
+      'every coordinator to have no session or operation open',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; still open: ${JSON.stringify(open())}`);
+    });
   });
 });

@@ -37,7 +37,11 @@ export async function hiveConnect(port: number, opts: HiveConnectOptions = {}): 
   const client = new hive.HiveClient(TCLIService, TCLIService_types);
   client.on('error', () => undefined);
   const auth = opts.authentication ?? (opts.auth ? new hive.auth.PlainTcpAuthentication(opts.auth) : new hive.auth.NoSaslAuthentication());
-  await client.connect({ host: opts.host ?? '127.0.0.1', port, options: opts.tls ? { ssl: true } : {} } as never, new hive.connections.TcpConnection(), auth as never);
+  await client.connect(
+    { host: opts.host ?? '127.0.0.1', port, options: opts.tls ? { ssl: true } : {} } as never,
+    new hive.connections.TcpConnection(),
+    auth as never,
+  );
   const session = await client.openSession({ client_protocol: types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10! });
   return {
     client,

@@ -38,7 +38,10 @@ function haproxyVersion(): string | undefined {
   const bin = findHaproxy();
   if (!bin) return undefined;
   try {
-    return execFileSync(bin, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n', 1)[0]!.replace(/ - https?:\S+/, '').trim();
+    return execFileSync(bin, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n', 1)[0]!
+      .replace(/ - https?:\S+/, '')
+      .trim();
   } catch {
     return undefined;
   }

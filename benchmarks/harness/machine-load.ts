@@ -66,7 +66,13 @@ export function loadSince(mark: LoadMark, label: { phase: string; round: number;
   }
   const usedUs = end.cpu.user - mark.cpu.user + end.cpu.system - mark.cpu.system;
   const capacityUs = wallMs * 1000 * os.availableParallelism();
-  return { ...label, wallMs: round1(wallMs), otherCpuPct: null, ownCpuPct: round1(capacityUs > 0 ? (usedUs / capacityUs) * 100 : 0), loadAvg1 };
+  return {
+    ...label,
+    wallMs: round1(wallMs),
+    otherCpuPct: null,
+    ownCpuPct: round1(capacityUs > 0 ? (usedUs / capacityUs) * 100 : 0),
+    loadAvg1,
+  };
 }
 
 function round1(v: number): number {
@@ -145,7 +151,10 @@ function readOwnTree(): number | undefined {
 
 /** Median of the other processes' CPU use over rounds, or null when unknown. */
 export function medianOtherCpu(load: readonly RoundLoad[]): number | null {
-  const values = load.map((l) => l.otherCpuPct).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const values = load
+    .map((l) => l.otherCpuPct)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   if (values.length === 0) return null;
   const mid = values.length >> 1;
   return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;

@@ -138,7 +138,12 @@ export function runPhase(rig: Rig, o: PhaseOptions): Promise<RoundsResult<PhaseR
 }
 
 /** One contender entry per system of a phase: latencies pooled over rounds, figures as medians (counts as totals). */
-export function phaseContenders(r: RoundsResult<PhaseRound>, specs: readonly SystemSpec[], phase: string, reference: string): ContenderResult[] {
+export function phaseContenders(
+  r: RoundsResult<PhaseRound>,
+  specs: readonly SystemSpec[],
+  phase: string,
+  reference: string,
+): ContenderResult[] {
   return specs.map((spec) => {
     const rounds = r.bySystem.get(spec.name) ?? [];
     const counters: Record<string, number> = {};
@@ -172,24 +177,53 @@ export const PHASE_FIGURE_LABELS: Record<string, string> = {
   throughputRatio: 'throughput / the reference system’s in the same round (median of rounds)',
   p99Ratio: 'p99 latency / the reference system’s in the same round (median of rounds)',
   meanRatio: 'mean latency / the reference system’s in the same round (median of rounds)',
-  'client.*': 'client-side counters summed over rounds (pool: retries, coordinatorDown events; JDBC-style sets: reopened, openFailures, validationFailures, evicted; per-query: opened, openFailures)',
+  'client.*':
+    'client-side counters summed over rounds (pool: retries, coordinatorDown events; JDBC-style sets: reopened, openFailures, validationFailures, evicted; per-query: opened, openFailures)',
 };
 
 /** A phase's table: one row per system, medians with their spread over rounds. */
-export function phaseTable(r: RoundsResult<PhaseRound>, specs: readonly SystemSpec[], title: string, reference: string, slowIndex?: number): ResultTable {
-  const header = ['system', 'stmt/s', 'p50 ms', 'p99 ms', 'stmt/s ÷ ref', 'p99 ÷ ref', ...(slowIndex !== undefined ? ['slow coordinator share %'] : ['shares % per coordinator']), 'failed', 'shed'];
+export function phaseTable(
+  r: RoundsResult<PhaseRound>,
+  specs: readonly SystemSpec[],
+  title: string,
+  reference: string,
+  slowIndex?: number,
+): ResultTable {
+  const header = [
+    'system',
+    'stmt/s',
+    'p50 ms',
+    'p99 ms',
+    'stmt/s ÷ ref',
+    'p99 ÷ ref',
+    ...(slowIndex !== undefined ? ['slow coordinator share %'] : ['shares % per coordinator']),
+    'failed',
+    'shed',
+  ];
   const rows = specs.map((spec) => {
     const rounds = r.bySystem.get(spec.name) ?? [];
     const isRef = spec.name === reference;
     return [
       spec.name,
-      formatSpread(rounds.map((x) => x.throughput), 0),
-      formatSpread(rounds.map((x) => x.p50), 1),
-      formatSpread(rounds.map((x) => x.p99), 1),
+      formatSpread(
+        rounds.map((x) => x.throughput),
+        0,
+      ),
+      formatSpread(
+        rounds.map((x) => x.p50),
+        1,
+      ),
+      formatSpread(
+        rounds.map((x) => x.p99),
+        1,
+      ),
       isRef ? '(ref)' : formatSpread(roundRatios(r, spec.name, reference, (x) => x.throughput)),
       isRef ? '(ref)' : formatSpread(roundRatios(r, spec.name, reference, (x) => x.p99)),
       slowIndex !== undefined
-        ? formatSpread(rounds.map((x) => x.sharesPct[slowIndex]!), 1)
+        ? formatSpread(
+            rounds.map((x) => x.sharesPct[slowIndex]!),
+            1,
+          )
         : (rounds[0]?.sharesPct ?? []).map((_, i) => fmt(median(rounds.map((x) => x.sharesPct[i]!)), 0)).join(' / '),
       String(sum(rounds.map((x) => x.failed))),
       String(sum(rounds.map((x) => x.shed + x.unserved))),

@@ -309,7 +309,12 @@ export const SYSTEMS: Record<string, SystemSpec> = Object.fromEntries(
 /** Pool systems, one per built-in strategy. */
 export const POOL_SYSTEMS: readonly string[] = STRATEGY_NAMES.map((s) => `pool-${s}`);
 /** The haproxy systems. */
-export const HAPROXY_SYSTEMS: readonly string[] = ['haproxy-leastconn', 'haproxy-source', 'haproxy-roundrobin', 'haproxy-leastconn-per-query'];
+export const HAPROXY_SYSTEMS: readonly string[] = [
+  'haproxy-leastconn',
+  'haproxy-source',
+  'haproxy-roundrobin',
+  'haproxy-leastconn-per-query',
+];
 
 /** Looks systems up by name. */
 export function specs(names: readonly string[]): SystemSpec[] {

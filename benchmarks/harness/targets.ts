@@ -23,7 +23,8 @@ export function judge(label: string, value: number, op: Comparison, bound: numbe
   const digits = o.digits ?? 3;
   const unit = o.unit ? ` ${o.unit}` : '';
   const target = `${SYMBOL[op]} ${bound}${unit}`;
-  const met = Number.isFinite(value) && (op === '<=' ? value <= bound : op === '<' ? value < bound : op === '>=' ? value >= bound : value === bound);
+  const met =
+    Number.isFinite(value) && (op === '<=' ? value <= bound : op === '<' ? value < bound : op === '>=' ? value >= bound : value === bound);
   const r: Ratio = { label, value, target, met, ...(o.unit ? { unit: o.unit } : {}), ...(o.rounds ? { rounds: o.rounds } : {}) };
   if (!met) r.miss = missText(value, op, bound, digits, unit);
   return r;

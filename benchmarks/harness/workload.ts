@@ -70,7 +70,9 @@ export interface RunRecord {
 }
 
 /** The default statement mix: 80% `SELECT 1`, 20% `SELECT sleep(100)`. */
-export const DEFAULT_MIX: TaskSource = (_w, _i, rng) => [rng() < 0.8 ? { sql: 'SELECT 1', kind: 'query' } : { sql: 'SELECT sleep(100)', kind: 'query' }];
+export const DEFAULT_MIX: TaskSource = (_w, _i, rng) => [
+  rng() < 0.8 ? { sql: 'SELECT 1', kind: 'query' } : { sql: 'SELECT sleep(100)', kind: 'query' },
+];
 
 /** Only `SELECT 1`. */
 export const SELECT_ONE: TaskSource = () => [{ sql: 'SELECT 1', kind: 'query' }];
@@ -82,15 +84,23 @@ function runEvents(events: readonly RunEvent[], t0: number, record: RunRecord): 
       (e) =>
         new Promise<void>((resolve) => {
           timers.push(
-            setTimeout(() => {
-              const atMs = performance.now() - t0;
-              record.events.push({ name: e.name, atMs });
-              // A failed event (a kill that found nothing to kill) goes into the record, not into an unhandled rejection.
-              Promise.resolve().then(() => e.action()).then(() => resolve(), (err: unknown) => {
-                record.events.push({ name: `${e.name} failed: ${err instanceof Error ? err.message : String(err)}`, atMs });
-                resolve();
-              });
-            }, Math.max(0, e.atMs - (performance.now() - t0))),
+            setTimeout(
+              () => {
+                const atMs = performance.now() - t0;
+                record.events.push({ name: e.name, atMs });
+                // A failed event (a kill that found nothing to kill) goes into the record, not into an unhandled rejection.
+                Promise.resolve()
+                  .then(() => e.action())
+                  .then(
+                    () => resolve(),
+                    (err: unknown) => {
+                      record.events.push({ name: `${e.name} failed: ${err instanceof Error ? err.message : String(err)}`, atMs });
+                      resolve();
+                    },
+                  );
+              },
+              Math.max(0, e.atMs - (performance.now() - t0)),
+            ),
           );
         }),
     ),
@@ -193,7 +203,7 @@ export async function openLoop(system: System, o: OpenLoopOptions): Promise<RunR
   const timed = runEvents(o.events ?? [], t0, record);
 
   const arrivals = (async () => {
-    for (let k = 0; k < total; ) {
+    for (let k = 0; k < total;) {
       const now = performance.now() - t0;
       // Everything scheduled by now arrives now: a late timer does not thin the arrivals out.
       while (k < total && k * interval <= now) {
@@ -225,7 +235,10 @@ export async function openLoop(system: System, o: OpenLoopOptions): Promise<RunR
   };
   const workers = Promise.all(Array.from({ length: o.workers }, (_, w) => worker(w)));
   await arrivals;
-  const drained = await Promise.race([workers.then(() => true), new Promise<boolean>((r) => setTimeout(r, o.drainTimeoutMs, false).unref())]);
+  const drained = await Promise.race([
+    workers.then(() => true),
+    new Promise<boolean>((r) => setTimeout(r, o.drainTimeoutMs, false).unref()),
+  ]);
   if (!drained) {
     stopped = true;
     record.unserved = line.length;

@@ -28,7 +28,10 @@ function perRound(r: Ratio): string {
 /** The headline table. */
 function ratiosTable(ratios: readonly Ratio[]): string {
   return markdownTable(
-    [['figure', 'value', 'target', 'met', 'miss', 'spread'], ...ratios.map((r) => [r.label, value(r), r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', r.miss ?? '', perRound(r)])],
+    [
+      ['figure', 'value', 'target', 'met', 'miss', 'spread'],
+      ...ratios.map((r) => [r.label, value(r), r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', r.miss ?? '', perRound(r)]),
+    ],
     { align: ['l', 'r', 'l', 'l', 'l', 'l'] },
   );
 }
@@ -45,7 +48,15 @@ export function loadSection(load: readonly RoundLoad[]): string[] {
     other.length > 0
       ? `Other processes used ${fmt(median(other), 1)}% of the machine's CPU (median over ${load.length} measured rounds; ${fmt(olo, 1)}–${fmt(ohi, 1)}%); this benchmark's own process tree ${fmt(median(own), 1)}%; 1-minute load average ${fmt(alo, 2)}–${fmt(ahi, 2)}.`
       : `Other processes' CPU use is unknown here (no /proc); this process ${fmt(median(own), 1)}% of the machine; 1-minute load average ${fmt(alo, 2)}–${fmt(ahi, 2)}.`;
-  const rows = load.map((l) => [l.phase, String(l.round), l.system, fmt(l.wallMs, 0), l.otherCpuPct === null ? 'n/a' : fmt(l.otherCpuPct, 1), fmt(l.ownCpuPct, 1), fmt(l.loadAvg1, 2)]);
+  const rows = load.map((l) => [
+    l.phase,
+    String(l.round),
+    l.system,
+    fmt(l.wallMs, 0),
+    l.otherCpuPct === null ? 'n/a' : fmt(l.otherCpuPct, 1),
+    fmt(l.ownCpuPct, 1),
+    fmt(l.loadAvg1, 2),
+  ]);
   return [
     '## Machine load',
     '',
@@ -53,7 +64,9 @@ export function loadSection(load: readonly RoundLoad[]): string[] {
     '',
     '<details><summary>Per round</summary>',
     '',
-    markdownTable([['phase', 'round', 'system', 'wall ms', 'other CPU %', 'own CPU %', 'load avg 1m'], ...rows], { align: ['l', 'r', 'l', 'r', 'r', 'r', 'r'] }),
+    markdownTable([['phase', 'round', 'system', 'wall ms', 'other CPU %', 'own CPU %', 'load avg 1m'], ...rows], {
+      align: ['l', 'r', 'l', 'r', 'r', 'r', 'r'],
+    }),
     '',
     '</details>',
     '',
@@ -90,7 +103,11 @@ export function renderMarkdown(result: ScenarioResult, env: Environment): string
           markdownTable(
             [
               [...(phased ? ['phase'] : []), 'contender', ...keys],
-              ...result.contenders.map((c) => [...(phased ? [c.phase ?? ''] : []), c.name, ...keys.map((k) => (c.figures?.[k] === undefined ? '' : fmt(c.figures[k]!, Number.isInteger(c.figures[k]) ? 0 : 3)))]),
+              ...result.contenders.map((c) => [
+                ...(phased ? [c.phase ?? ''] : []),
+                c.name,
+                ...keys.map((k) => (c.figures?.[k] === undefined ? '' : fmt(c.figures[k]!, Number.isInteger(c.figures[k]) ? 0 : 3))),
+              ]),
             ],
             { align: [...(phased ? ['l'] : []), 'l', ...keys.map(() => 'r' as const)] },
           ),
@@ -99,7 +116,12 @@ export function renderMarkdown(result: ScenarioResult, env: Environment): string
           '',
         ]
       : [];
-  const tables = (result.tables ?? []).flatMap((t) => [`## ${t.title}`, '', markdownTable([t.header, ...t.rows], { align: t.header.map((_, i) => (i === 0 ? 'l' : 'r')) }), '']);
+  const tables = (result.tables ?? []).flatMap((t) => [
+    `## ${t.title}`,
+    '',
+    markdownTable([t.header, ...t.rows], { align: t.header.map((_, i) => (i === 0 ? 'l' : 'r')) }),
+    '',
+  ]);
   return [
     `# Benchmark: ${result.scenario}${result.quick ? ' (quick mode)' : ''}`,
     '',
@@ -153,7 +175,11 @@ export function renderIndex(results: ReadonlyArray<{ result: ScenarioResult; env
       env.date.slice(0, 10),
     ];
   });
-  const misses = results.flatMap(({ result }) => result.ratios.filter((r) => r.met === false).map((r) => `- ${result.scenario}: ${r.label} — ${r.miss ?? 'missed'} (target ${r.target})`));
+  const misses = results.flatMap(({ result }) =>
+    result.ratios
+      .filter((r) => r.met === false)
+      .map((r) => `- ${result.scenario}: ${r.label} — ${r.miss ?? 'missed'} (target ${r.target})`),
+  );
   return [
     '# Benchmark results',
     '',

@@ -44,7 +44,7 @@ export const DDL_CHAINS_SIZES: Record<'quick' | 'full', DdlChainsSize> = {
 export const DDL_CHAINS_SYSTEMS = ['direct', ...POOL_SYSTEMS, ...HAPROXY_SYSTEMS];
 
 const DESCRIPTION =
-  'CREATE TABLE → INSERT → SELECT count(*) chains, 24 workers back to back, each statement borrowed separately from the client\'s pool; DDL and DML reach the other coordinators 500 ms later (catalogDelayMs). Errors: statements that failed, plus reads that saw the table without the inserted row. 3 coordinators in processes of their own, systems interleaved round by round.';
+  "CREATE TABLE → INSERT → SELECT count(*) chains, 24 workers back to back, each statement borrowed separately from the client's pool; DDL and DML reach the other coordinators 500 ms later (catalogDelayMs). Errors: statements that failed, plus reads that saw the table without the inserted row. 3 coordinators in processes of their own, systems interleaved round by round.";
 
 let chainCounter = 0;
 
@@ -64,12 +64,18 @@ export async function runDdlChains(ctx: RunContext, size: DdlChainsSize): Promis
   const systems = specs(names);
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   const out = await withRig(
-    { scenario: 'ddl-chains', cluster: { coordinators: size.coordinators, catalogDelayMs: size.catalogDelayMs }, proxy: systems.some((s) => s.proxied) },
+    {
+      scenario: 'ddl-chains',
+      cluster: { coordinators: size.coordinators, catalogDelayMs: size.catalogDelayMs },
+      proxy: systems.some((s) => s.proxied),
+    },
     async (rig) => {
       const progress = startProgress(ctx, 'ddl-chains', size.rounds * systems.length);
       const cache = new SystemCache();
       try {
-        progress.log(`ddl-chains: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, catalog delay ${size.catalogDelayMs} ms`);
+        progress.log(
+          `ddl-chains: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, catalog delay ${size.catalogDelayMs} ms`,
+        );
         return await runPhase(rig, {
           phase: 'ddl-chains',
           systems,
@@ -99,8 +105,16 @@ export async function runDdlChains(ctx: RunContext, size: DdlChainsSize): Promis
     const chainsOk = sum(rs.map((x) => x.record.tasksOk));
     const all: Record<string, number> = {};
     for (const r of rs) for (const [e, n] of Object.entries(r.errors)) all[e] = (all[e] ?? 0) + n;
-    const stale = sum(Object.entries(all).filter(([e]) => e.startsWith('STALE_READ')).map(([, n]) => n));
-    const missing = sum(Object.entries(all).filter(([e]) => /does not exist|Could not resolve/i.test(e)).map(([, n]) => n));
+    const stale = sum(
+      Object.entries(all)
+        .filter(([e]) => e.startsWith('STALE_READ'))
+        .map(([, n]) => n),
+    );
+    const missing = sum(
+      Object.entries(all)
+        .filter(([e]) => /does not exist|Could not resolve/i.test(e))
+        .map(([, n]) => n),
+    );
     return { rs, statements, errors, chains, chainsOk, stale, missing, other: errors - stale - missing };
   };
   const contenders = phaseContenders(phase, systems, 'ddl-chains', REFERENCE).map((c) => {
@@ -121,7 +135,18 @@ export async function runDdlChains(ctx: RunContext, size: DdlChainsSize): Promis
   });
   const table: ResultTable = {
     title: `Chains with catalogDelayMs ${size.catalogDelayMs} (totals over rounds)`,
-    header: ['system', 'statements', 'errors', 'error rate %', 'table missing', 'stale reads', 'other', 'chains', 'chains failed', 'stmt/s'],
+    header: [
+      'system',
+      'statements',
+      'errors',
+      'error rate %',
+      'table missing',
+      'stale reads',
+      'other',
+      'chains',
+      'chains failed',
+      'stmt/s',
+    ],
     rows: systems.map((s) => {
       const r = rowsFor(s.name);
       return [
@@ -134,7 +159,10 @@ export async function runDdlChains(ctx: RunContext, size: DdlChainsSize): Promis
         String(r.other),
         String(r.chains),
         String(r.chains - r.chainsOk),
-        formatSpread(r.rs.map((x) => x.throughput), 0),
+        formatSpread(
+          r.rs.map((x) => x.throughput),
+          0,
+        ),
       ];
     }),
   };

@@ -75,29 +75,34 @@ export async function runFailover(ctx: RunContext, size: FailoverSize): Promise<
   const systems = specs(names);
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   const victimIndex = size.coordinators - 1;
-  const out = await withRig({ scenario: 'failover', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) }, async (rig) => {
-    const victim = rig.cluster.coordinators[victimIndex]!;
-    const progress = startProgress(ctx, 'failover', size.rounds * systems.length);
-    try {
-      progress.log(`failover: ${systems.length} systems × ${size.rounds} rounds; coordinator ${victimIndex} killed at ${size.killAtMs} ms`);
-      return await runPhase(rig, {
-        phase: 'failover',
-        systems,
-        rounds: size.rounds,
-        workers: size.workers,
-        durationMs: size.killAtMs + size.afterMs,
-        warmupMs: size.warmupMs,
-        tasks: DEFAULT_MIX,
-        progress,
-        freshProxy: true,
-        events: () => [{ atMs: size.killAtMs, name: 'kill', action: () => victim.kill() }],
-        // Back for the next system's round (same port, same tables).
-        after: () => victim.start(),
-      });
-    } finally {
-      progress.stop();
-    }
-  });
+  const out = await withRig(
+    { scenario: 'failover', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) },
+    async (rig) => {
+      const victim = rig.cluster.coordinators[victimIndex]!;
+      const progress = startProgress(ctx, 'failover', size.rounds * systems.length);
+      try {
+        progress.log(
+          `failover: ${systems.length} systems × ${size.rounds} rounds; coordinator ${victimIndex} killed at ${size.killAtMs} ms`,
+        );
+        return await runPhase(rig, {
+          phase: 'failover',
+          systems,
+          rounds: size.rounds,
+          workers: size.workers,
+          durationMs: size.killAtMs + size.afterMs,
+          warmupMs: size.warmupMs,
+          tasks: DEFAULT_MIX,
+          progress,
+          freshProxy: true,
+          events: () => [{ atMs: size.killAtMs, name: 'kill', action: () => victim.kill() }],
+          // Back for the next system's round (same port, same tables).
+          after: () => victim.start(),
+        });
+      } finally {
+        progress.stop();
+      }
+    },
+  );
   if ('skipped' in out) return skippedResult('failover', DESCRIPTION, ctx, out.skipped);
   const phase = out;
 
@@ -117,7 +122,16 @@ export async function runFailover(ctx: RunContext, size: FailoverSize): Promise<
   });
   const table: ResultTable = {
     title: `Coordinator ${victimIndex} killed ${size.killAtMs} ms into each round (totals over rounds; throughput median [min–max])`,
-    header: ['system', 'failed', 'failed %', 'under way at kill', 'longest to outcome of those, ms', 'stmt/s before', 'stmt/s after', 'client counters'],
+    header: [
+      'system',
+      'failed',
+      'failed %',
+      'under way at kill',
+      'longest to outcome of those, ms',
+      'stmt/s before',
+      'stmt/s after',
+      'client counters',
+    ],
     rows: systems.map((s) => {
       const f = figs.get(s.name) ?? [];
       const rs = phase.bySystem.get(s.name) ?? [];
@@ -131,8 +145,14 @@ export async function runFailover(ctx: RunContext, size: FailoverSize): Promise<
         fmt(total > 0 ? (failed / total) * 100 : Number.NaN, 2),
         String(sum(f.map((x) => x.underWay))),
         fmt(Math.max(...f.map((x) => x.longestToOutcomeMs)), 0),
-        formatSpread(f.map((x) => x.throughputBefore), 0),
-        formatSpread(f.map((x) => x.throughputAfter), 0),
+        formatSpread(
+          f.map((x) => x.throughputBefore),
+          0,
+        ),
+        formatSpread(
+          f.map((x) => x.throughputAfter),
+          0,
+        ),
         Object.entries(counters)
           .map(([k, v]) => `${k} ${v}`)
           .join(', '),
@@ -147,8 +167,15 @@ export async function runFailover(ctx: RunContext, size: FailoverSize): Promise<
     unit: 'ms',
     contenders,
     ratios: [
-      judge(`${pool}: failed reads`, poolFailed, '=', 0, { unit: 'statements', digits: 0, rounds: (figs.get(pool) ?? []).map((x) => x.failed) }),
-      figure(`${REFERENCE}: failed reads`, sum((figs.get(REFERENCE) ?? []).map((x) => x.failed)), { unit: 'statements', rounds: (figs.get(REFERENCE) ?? []).map((x) => x.failed) }),
+      judge(`${pool}: failed reads`, poolFailed, '=', 0, {
+        unit: 'statements',
+        digits: 0,
+        rounds: (figs.get(pool) ?? []).map((x) => x.failed),
+      }),
+      figure(`${REFERENCE}: failed reads`, sum((figs.get(REFERENCE) ?? []).map((x) => x.failed)), {
+        unit: 'statements',
+        rounds: (figs.get(REFERENCE) ?? []).map((x) => x.failed),
+      }),
       ...['haproxy-source', 'haproxy-roundrobin', 'haproxy-leastconn-per-query']
         .filter((n) => names.includes(n))
         .map((n) => figure(`${n}: failed reads`, sum((figs.get(n) ?? []).map((x) => x.failed)), { unit: 'statements' })),
@@ -165,7 +192,7 @@ export async function runFailover(ctx: RunContext, size: FailoverSize): Promise<
     size: { ...size },
     notes: [
       'A JDBC-style application does not run a failed statement again: it sees the error. Its connection set evicts the broken connection and opens a new one through haproxy, which redispatches connects that the dead port refuses (`retries 3`, `option redispatch`) until its checks (inter 2000, fall 3) take the server out.',
-      'Each round of a haproxy system starts a fresh haproxy (all servers up); the killed coordinator is restarted after every system\'s round.',
+      "Each round of a haproxy system starts a fresh haproxy (all servers up); the killed coordinator is restarted after every system's round.",
       `The pool in headlines is ${pool} (createPool's default strategy). \`direct\` is left out: killing its only coordinator would be a total outage for it.`,
       ...errorNotes(phase, 'failover'),
     ],

@@ -52,23 +52,37 @@ export async function runHeterogeneous(ctx: RunContext, size: HeterogeneousSize)
   const systems = specs(names);
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   const slow = size.coordinators - 1;
-  const out = await withRig({ scenario: 'heterogeneous', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) }, async (rig) => {
-    const progress = startProgress(ctx, 'heterogeneous', 2 * size.rounds * systems.length);
-    const cache = new SystemCache();
-    try {
-      const common = { systems, rounds: size.rounds, workers: size.workers, durationMs: size.durationMs, warmupMs: size.warmupMs, tasks: DEFAULT_MIX, progress, cache };
-      progress.log(`heterogeneous: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, even then coordinator ${slow} +${size.slowMs} ms`);
-      const even = await runPhase(rig, { ...common, phase: 'even' });
-      await rig.cluster.coordinators[slow]!.setLatency(size.slowMs);
-      const slowPhase = await runPhase(rig, { ...common, phase: 'slow' });
-      await rig.cluster.coordinators[slow]!.setLatency(0);
-      return { even, slowPhase };
-    } finally {
-      progress.stop();
-      await cache.closeAll();
-      await rig.cluster.coordinators[slow]!.setLatency(0).catch(() => undefined);
-    }
-  });
+  const out = await withRig(
+    { scenario: 'heterogeneous', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) },
+    async (rig) => {
+      const progress = startProgress(ctx, 'heterogeneous', 2 * size.rounds * systems.length);
+      const cache = new SystemCache();
+      try {
+        const common = {
+          systems,
+          rounds: size.rounds,
+          workers: size.workers,
+          durationMs: size.durationMs,
+          warmupMs: size.warmupMs,
+          tasks: DEFAULT_MIX,
+          progress,
+          cache,
+        };
+        progress.log(
+          `heterogeneous: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, even then coordinator ${slow} +${size.slowMs} ms`,
+        );
+        const even = await runPhase(rig, { ...common, phase: 'even' });
+        await rig.cluster.coordinators[slow]!.setLatency(size.slowMs);
+        const slowPhase = await runPhase(rig, { ...common, phase: 'slow' });
+        await rig.cluster.coordinators[slow]!.setLatency(0);
+        return { even, slowPhase };
+      } finally {
+        progress.stop();
+        await cache.closeAll();
+        await rig.cluster.coordinators[slow]!.setLatency(0).catch(() => undefined);
+      }
+    },
+  );
   if ('skipped' in out) return skippedResult('heterogeneous', DESCRIPTION, ctx, out.skipped);
   const { even, slowPhase } = out;
 
@@ -88,14 +102,23 @@ export async function runHeterogeneous(ctx: RunContext, size: HeterogeneousSize)
     ratios: [
       judge(`${pool} / ${REFERENCE}, p99 latency (slow phase)`, median(p99Rounds), '<=', 0.7, { rounds: p99Rounds }),
       judge(`${pool} / ${REFERENCE}, throughput (slow phase)`, median(tputRounds), '>=', 1.2, { rounds: tputRounds }),
-      judge(`${pool}: share of statements on the slow coordinator`, median(shareRounds), '<', 2, { unit: '%', rounds: shareRounds, digits: 2 }),
+      judge(`${pool}: share of statements on the slow coordinator`, median(shareRounds), '<', 2, {
+        unit: '%',
+        rounds: shareRounds,
+        digits: 2,
+      }),
       { label: `${REFERENCE}: share of statements on the slow coordinator`, value: refShare, unit: '%' },
       { label: `${pool} / ${REFERENCE}, p99 latency (even phase)`, value: median(evenP99), rounds: evenP99 },
       { label: `${pool} / ${REFERENCE}, throughput (even phase)`, value: median(evenTput), rounds: evenTput },
     ],
     figureLabels: PHASE_FIGURE_LABELS,
     tables: [
-      phaseTable(even, systems, 'Even coordinators (median [min–max] over rounds; ratios against haproxy-leastconn in the same round)', REFERENCE),
+      phaseTable(
+        even,
+        systems,
+        'Even coordinators (median [min–max] over rounds; ratios against haproxy-leastconn in the same round)',
+        REFERENCE,
+      ),
       phaseTable(slowPhase, systems, `Coordinator ${slow} +${size.slowMs} ms per answer`, REFERENCE, slow),
     ],
     load: [...even.load, ...slowPhase.load],

@@ -89,49 +89,59 @@ export async function runHung(ctx: RunContext, size: HungSize): Promise<Scenario
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   const victimIndex = size.coordinators - 1;
   const inFlightAtPause = new Map<string, number[]>();
-  const out = await withRig({ scenario: 'hung', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) }, async (rig) => {
-    const victim = rig.cluster.coordinators[victimIndex]!;
-    const progress = startProgress(ctx, 'hung', size.rounds * systems.length);
-    try {
-      progress.log(`hung: ${systems.length} systems × ${size.rounds} rounds; coordinator ${victimIndex} frozen at ${size.pauseAtMs} ms for ${size.pauseMs} ms`);
-      return await runPhase(rig, {
-        phase: 'hung',
-        systems,
-        rounds: size.rounds,
-        workers: size.workers,
-        durationMs: size.pauseAtMs + size.pauseMs + size.afterMs,
-        warmupMs: size.warmupMs,
-        tasks: DEFAULT_MIX,
-        progress,
-        freshProxy: true,
-        events: (spec) => [
-          {
-            atMs: size.pauseAtMs,
-            name: 'pause',
-            action: () => {
-              const list = inFlightAtPause.get(spec.name) ?? [];
-              list.push(victim.stats().inFlight);
-              inFlightAtPause.set(spec.name, list);
-              victim.pause();
+  const out = await withRig(
+    { scenario: 'hung', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) },
+    async (rig) => {
+      const victim = rig.cluster.coordinators[victimIndex]!;
+      const progress = startProgress(ctx, 'hung', size.rounds * systems.length);
+      try {
+        progress.log(
+          `hung: ${systems.length} systems × ${size.rounds} rounds; coordinator ${victimIndex} frozen at ${size.pauseAtMs} ms for ${size.pauseMs} ms`,
+        );
+        return await runPhase(rig, {
+          phase: 'hung',
+          systems,
+          rounds: size.rounds,
+          workers: size.workers,
+          durationMs: size.pauseAtMs + size.pauseMs + size.afterMs,
+          warmupMs: size.warmupMs,
+          tasks: DEFAULT_MIX,
+          progress,
+          freshProxy: true,
+          events: (spec) => [
+            {
+              atMs: size.pauseAtMs,
+              name: 'pause',
+              action: () => {
+                const list = inFlightAtPause.get(spec.name) ?? [];
+                list.push(victim.stats().inFlight);
+                inFlightAtPause.set(spec.name, list);
+                victim.pause();
+              },
             },
+            { atMs: size.pauseAtMs + size.pauseMs, name: 'resume', action: () => victim.resume() },
+          ],
+          after: async () => {
+            victim.resume();
+            // Let it work off what queued up while it was frozen before the next system's round.
+            await new Promise((r) => setTimeout(r, 300));
           },
-          { atMs: size.pauseAtMs + size.pauseMs, name: 'resume', action: () => victim.resume() },
-        ],
-        after: async () => {
-          victim.resume();
-          // Let it work off what queued up while it was frozen before the next system's round.
-          await new Promise((r) => setTimeout(r, 300));
-        },
-      });
-    } finally {
-      progress.stop();
-      victim.resume();
-    }
-  });
+        });
+      } finally {
+        progress.stop();
+        victim.resume();
+      }
+    },
+  );
   if ('skipped' in out) return skippedResult('hung', DESCRIPTION, ctx, out.skipped);
   const phase = out;
 
-  const figs = new Map(systems.map((s) => [s.name, (phase.bySystem.get(s.name) ?? []).map((x, i) => hungFigures(x.record, inFlightAtPause.get(s.name)?.[i] ?? Number.NaN))]));
+  const figs = new Map(
+    systems.map((s) => [
+      s.name,
+      (phase.bySystem.get(s.name) ?? []).map((x, i) => hungFigures(x.record, inFlightAtPause.get(s.name)?.[i] ?? Number.NaN)),
+    ]),
+  );
   const contenders = phaseContenders(phase, systems, 'hung', REFERENCE).map((c) => {
     const f = figs.get(c.name) ?? [];
     return {
@@ -149,7 +159,16 @@ export async function runHung(ctx: RunContext, size: HungSize): Promise<Scenario
   });
   const table: ResultTable = {
     title: `Coordinator ${victimIndex} frozen for ${size.pauseMs} ms (worst [range] over rounds for waits; totals for counts)`,
-    header: ['system', 'under way at pause (on it, server-side)', 'longest wait of those, ms', 'still waiting at +1.5 s', 'longest started during pause, ms', 'stmt/s during pause', 'stmt/s overall', 'failed'],
+    header: [
+      'system',
+      'under way at pause (on it, server-side)',
+      'longest wait of those, ms',
+      'still waiting at +1.5 s',
+      'longest started during pause, ms',
+      'stmt/s during pause',
+      'stmt/s overall',
+      'failed',
+    ],
     rows: systems.map((s) => {
       const f = figs.get(s.name) ?? [];
       const rs = phase.bySystem.get(s.name) ?? [];
@@ -161,8 +180,14 @@ export async function runHung(ctx: RunContext, size: HungSize): Promise<Scenario
         waits.length > 1 ? `${fmt(hi, 0)} [${fmt(lo, 0)}–${fmt(hi, 0)}]` : fmt(hi, 0),
         String(sum(f.map((x) => x.stillWaiting))),
         fmt(Math.max(...f.map((x) => x.longestStartedDuringMs)), 0),
-        formatSpread(f.map((x) => x.throughputDuring), 0),
-        formatSpread(rs.map((x) => x.throughput), 0),
+        formatSpread(
+          f.map((x) => x.throughputDuring),
+          0,
+        ),
+        formatSpread(
+          rs.map((x) => x.throughput),
+          0,
+        ),
         String(sum(rs.map((x) => x.failed))),
       ];
     }),
@@ -177,9 +202,19 @@ export async function runHung(ctx: RunContext, size: HungSize): Promise<Scenario
     unit: 'ms',
     contenders,
     ratios: [
-      judge(`${pool}: longest wait of statements under way at the pause (worst round)`, Math.max(...poolF.map((x) => x.longestWaitMs)), '<=', WITHIN_MS, { unit: 'ms', digits: 0, rounds: poolF.map((x) => x.longestWaitMs) }),
+      judge(
+        `${pool}: longest wait of statements under way at the pause (worst round)`,
+        Math.max(...poolF.map((x) => x.longestWaitMs)),
+        '<=',
+        WITHIN_MS,
+        { unit: 'ms', digits: 0, rounds: poolF.map((x) => x.longestWaitMs) },
+      ),
       judge(`${pool}: failed reads`, poolFailed, '=', 0, { unit: 'statements', digits: 0 }),
-      figure(`${REFERENCE}: longest wait of statements under way at the pause (worst round)`, Math.max(...refF.map((x) => x.longestWaitMs)), { unit: 'ms', rounds: refF.map((x) => x.longestWaitMs) }),
+      figure(
+        `${REFERENCE}: longest wait of statements under way at the pause (worst round)`,
+        Math.max(...refF.map((x) => x.longestWaitMs)),
+        { unit: 'ms', rounds: refF.map((x) => x.longestWaitMs) },
+      ),
       figure(`${REFERENCE}: failed reads`, sum((phase.bySystem.get(REFERENCE) ?? []).map((x) => x.failed)), { unit: 'statements' }),
     ],
     figureLabels: {
@@ -195,8 +230,8 @@ export async function runHung(ctx: RunContext, size: HungSize): Promise<Scenario
     load: phase.load,
     size: { ...size },
     notes: [
-      'Only statements reach a frozen coordinator\'s sockets: statements on the healthy ones end within their normal latency, so the longest wait of those under way at the pause is the frozen coordinator\'s.',
-      'haproxy\'s `check` is a TCP connect, which the kernel completes for a frozen process: haproxy keeps the server up and keeps sending new connections to it. JDBC-style clients wait on the socket (no statement timeout), as a JDBC application with the default socket timeout does.',
+      "Only statements reach a frozen coordinator's sockets: statements on the healthy ones end within their normal latency, so the longest wait of those under way at the pause is the frozen coordinator's.",
+      "haproxy's `check` is a TCP connect, which the kernel completes for a frozen process: haproxy keeps the server up and keeps sending new connections to it. JDBC-style clients wait on the socket (no statement timeout), as a JDBC application with the default socket timeout does.",
       'Each round of a haproxy system starts a fresh haproxy (fresh health state); every system is built and closed within its round, and the coordinator is resumed (and given 300 ms) before the next.',
       `The pool in headlines is ${pool} (createPool's default strategy). \`direct\` is left out: freezing its only coordinator would be a total outage for it.`,
       ...errorNotes(phase, 'hung'),

@@ -46,7 +46,7 @@ export const IDLE_SIZES: Record<'quick' | 'full', IdleSize> = {
 export const IDLE_SYSTEMS = ['direct', ...POOL_SYSTEMS, ...HAPROXY_SYSTEMS];
 
 const DESCRIPTION =
-  'Connections idle past the coordinators\' idle session timeout (their HS2 sessions expire, sockets stay open), then used again: every worker runs a short burst of `SELECT 1`. 24 workers, 3 coordinators in processes of their own; bursts interleaved across systems round by round.';
+  "Connections idle past the coordinators' idle session timeout (their HS2 sessions expire, sockets stay open), then used again: every worker runs a short burst of `SELECT 1`. 24 workers, 3 coordinators in processes of their own; bursts interleaved across systems round by round.";
 
 /** Every worker runs `perWorker` `SELECT 1` back to back, all workers at once; `step` is the statement's number. */
 async function burst(system: System, workers: number, perWorker: number): Promise<Sample[]> {
@@ -57,7 +57,16 @@ async function burst(system: System, workers: number, perWorker: number): Promis
         const startMs = performance.now();
         const o = await system.run({ sql: 'SELECT 1', kind: 'query' }, w);
         const endMs = performance.now();
-        samples.push({ worker: w, step: i, sql: 'SELECT 1', scheduledMs: startMs, startMs, endMs, ok: o.ok, ...(o.error ? { error: o.error } : {}) });
+        samples.push({
+          worker: w,
+          step: i,
+          sql: 'SELECT 1',
+          scheduledMs: startMs,
+          startMs,
+          endMs,
+          ok: o.ok,
+          ...(o.error ? { error: o.error } : {}),
+        });
       }
     }),
   );
@@ -70,10 +79,16 @@ export async function runIdle(ctx: RunContext, size: IdleSize): Promise<Scenario
   const systems = specs(names);
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   type Burst = { samples: Sample[]; counters: Record<string, number> };
-  const results = new Map<string, Map<string, Burst[]>>(size.gapsMs.map((g) => [String(g), new Map(systems.map((s) => [s.name, [] as Burst[]]))]));
+  const results = new Map<string, Map<string, Burst[]>>(
+    size.gapsMs.map((g) => [String(g), new Map(systems.map((s) => [s.name, [] as Burst[]]))]),
+  );
   const load: RoundLoad[] = [];
   const out = await withRig(
-    { scenario: 'idle', cluster: { coordinators: size.coordinators, idleSessionTimeoutMs: size.idleSessionTimeoutMs }, proxy: systems.some((s) => s.proxied) },
+    {
+      scenario: 'idle',
+      cluster: { coordinators: size.coordinators, idleSessionTimeoutMs: size.idleSessionTimeoutMs },
+      proxy: systems.some((s) => s.proxied),
+    },
     async (rig) => {
       const progress = startProgress(ctx, 'idle', size.gapsMs.length * size.rounds * systems.length);
       try {
@@ -144,7 +159,10 @@ export async function runIdle(ctx: RunContext, size: IdleSize): Promise<Scenario
         String(all.length),
         String(all.length - ok.length),
         fmt(successPct, 1),
-        formatSpread(bursts.map((b) => median(b.samples.filter((s) => s.step === 0).map((s) => s.endMs - s.startMs))), 1),
+        formatSpread(
+          bursts.map((b) => median(b.samples.filter((s) => s.step === 0).map((s) => s.endMs - s.startMs))),
+          1,
+        ),
         fmt(Math.max(0, ...firsts), 0),
         Object.entries(counters)
           .filter(([, v]) => v > 0)
@@ -158,13 +176,28 @@ export async function runIdle(ctx: RunContext, size: IdleSize): Promise<Scenario
       ]);
     }
     const p = contenders.find((c) => c.name === pool && c.phase === `gap ${gap} ms`)!;
-    ratios.push(judge(`${pool}: success after ${gap} ms idle (session timeout ${size.idleSessionTimeoutMs} ms)`, p.figures!.successPct!, '=', 100, { unit: '%', digits: 1 }));
+    ratios.push(
+      judge(`${pool}: success after ${gap} ms idle (session timeout ${size.idleSessionTimeoutMs} ms)`, p.figures!.successPct!, '=', 100, {
+        unit: '%',
+        digits: 1,
+      }),
+    );
     const ref = contenders.find((c) => c.name === REFERENCE && c.phase === `gap ${gap} ms`);
     if (ref) ratios.push(figure(`${REFERENCE}: success after ${gap} ms idle`, ref.figures!.successPct!, { unit: '%' }));
   }
   const table: ResultTable = {
     title: `After idling past a ${size.idleSessionTimeoutMs} ms idle session timeout (totals over rounds)`,
-    header: ['gap ms', 'system', 'statements', 'failed', 'success %', 'first statement p50 ms', 'first statement max ms', 'client counters', 'most frequent error'],
+    header: [
+      'gap ms',
+      'system',
+      'statements',
+      'failed',
+      'success %',
+      'first statement p50 ms',
+      'first statement max ms',
+      'client counters',
+      'most frequent error',
+    ],
     rows,
   };
   return {
@@ -178,7 +211,7 @@ export async function runIdle(ctx: RunContext, size: IdleSize): Promise<Scenario
       statements: 'statements in the bursts after the gap (all rounds)',
       failed: 'of them, failed',
       successPct: 'succeeded, %',
-      firstStatementP50Ms: 'median latency of each worker\'s first statement after the gap, ms (the cost of recovering)',
+      firstStatementP50Ms: "median latency of each worker's first statement after the gap, ms (the cost of recovering)",
       firstStatementMaxMs: 'longest first statement after the gap, ms',
       'client.*': 'client-side counters summed over rounds',
     },
@@ -200,4 +233,3 @@ export const idle: Scenario = {
   description: 'connections idle past the idle session timeout, then reused: success per system',
   run: (ctx) => runIdle(ctx, ctx.quick ? IDLE_SIZES.quick : IDLE_SIZES.full),
 };
-

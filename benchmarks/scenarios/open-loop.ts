@@ -40,8 +40,28 @@ export interface OpenLoopSize {
 
 /** Sizes by mode. */
 export const OPEN_LOOP_SIZES: Record<'quick' | 'full', OpenLoopSize> = {
-  quick: { coordinators: 3, workers: 24, rounds: 1, capacityMs: 400, durationMs: 500, warmupMs: 100, slowMs: 30, levels: [50, 80, 95], drainTimeoutMs: 3000 },
-  full: { coordinators: 3, workers: 24, rounds: 2, capacityMs: 1500, durationMs: 2500, warmupMs: 200, slowMs: 30, levels: [50, 80, 95], drainTimeoutMs: 10_000 },
+  quick: {
+    coordinators: 3,
+    workers: 24,
+    rounds: 1,
+    capacityMs: 400,
+    durationMs: 500,
+    warmupMs: 100,
+    slowMs: 30,
+    levels: [50, 80, 95],
+    drainTimeoutMs: 3000,
+  },
+  full: {
+    coordinators: 3,
+    workers: 24,
+    rounds: 2,
+    capacityMs: 1500,
+    durationMs: 2500,
+    warmupMs: 200,
+    slowMs: 30,
+    levels: [50, 80, 95],
+    drainTimeoutMs: 10_000,
+  },
 };
 
 /** Systems compared (one coordinator cannot take a rate sized for three: no `direct`). */
@@ -56,30 +76,48 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
   const systems = specs(names);
   const pool = names.includes(headlinePool()) ? headlinePool() : names.find((n) => n.startsWith('pool-'))!;
   const slow = size.coordinators - 1;
-  const out = await withRig({ scenario: 'open-loop', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) }, async (rig) => {
-    const progress = startProgress(ctx, 'open-loop', (1 + size.levels.length) * size.rounds * systems.length);
-    const cache = new SystemCache();
-    try {
-      await rig.cluster.coordinators[slow]!.setLatency(size.slowMs);
-      const common = { systems, rounds: size.rounds, workers: size.workers, warmupMs: size.warmupMs, tasks: DEFAULT_MIX, progress, cache };
-      progress.log(`open-loop: capacity (closed loop, ${systems.length} systems × ${size.rounds} rounds × ${size.capacityMs} ms)`);
-      const capacity = await runPhase(rig, { ...common, phase: 'capacity', durationMs: size.capacityMs, keepRecords: false });
-      const ref = capacity.bySystem.get(REFERENCE) ?? capacity.bySystem.get(names[0]!)!;
-      const capacityPerSec = median(ref.map((x) => x.throughput));
-      const levels: Array<{ pct: number; rate: number; result: RoundsResult<PhaseRound> }> = [];
-      for (const pct of size.levels) {
-        const rate = Math.max(1, Math.round((capacityPerSec * pct) / 100));
-        progress.log(`open-loop: ${pct}% of ${capacityPerSec.toFixed(0)} stmt/s = ${rate} arrivals/s`);
-        const result = await runPhase(rig, { ...common, phase: `${pct}%`, durationMs: size.durationMs, ratePerSec: rate, drainTimeoutMs: size.drainTimeoutMs, keepRecords: false });
-        levels.push({ pct, rate, result });
+  const out = await withRig(
+    { scenario: 'open-loop', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) },
+    async (rig) => {
+      const progress = startProgress(ctx, 'open-loop', (1 + size.levels.length) * size.rounds * systems.length);
+      const cache = new SystemCache();
+      try {
+        await rig.cluster.coordinators[slow]!.setLatency(size.slowMs);
+        const common = {
+          systems,
+          rounds: size.rounds,
+          workers: size.workers,
+          warmupMs: size.warmupMs,
+          tasks: DEFAULT_MIX,
+          progress,
+          cache,
+        };
+        progress.log(`open-loop: capacity (closed loop, ${systems.length} systems × ${size.rounds} rounds × ${size.capacityMs} ms)`);
+        const capacity = await runPhase(rig, { ...common, phase: 'capacity', durationMs: size.capacityMs, keepRecords: false });
+        const ref = capacity.bySystem.get(REFERENCE) ?? capacity.bySystem.get(names[0]!)!;
+        const capacityPerSec = median(ref.map((x) => x.throughput));
+        const levels: Array<{ pct: number; rate: number; result: RoundsResult<PhaseRound> }> = [];
+        for (const pct of size.levels) {
+          const rate = Math.max(1, Math.round((capacityPerSec * pct) / 100));
+          progress.log(`open-loop: ${pct}% of ${capacityPerSec.toFixed(0)} stmt/s = ${rate} arrivals/s`);
+          const result = await runPhase(rig, {
+            ...common,
+            phase: `${pct}%`,
+            durationMs: size.durationMs,
+            ratePerSec: rate,
+            drainTimeoutMs: size.drainTimeoutMs,
+            keepRecords: false,
+          });
+          levels.push({ pct, rate, result });
+        }
+        return { capacity, capacityPerSec, levels };
+      } finally {
+        progress.stop();
+        await cache.closeAll();
+        await rig.cluster.coordinators[slow]!.setLatency(0).catch(() => undefined);
       }
-      return { capacity, capacityPerSec, levels };
-    } finally {
-      progress.stop();
-      await cache.closeAll();
-      await rig.cluster.coordinators[slow]!.setLatency(0).catch(() => undefined);
-    }
-  });
+    },
+  );
   if ('skipped' in out) return skippedResult('open-loop', DESCRIPTION, ctx, out.skipped);
   const { capacity, capacityPerSec, levels } = out;
 
@@ -95,10 +133,19 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
       levelRows.push([
         `${pct}%`,
         spec.name,
-        formatSpread(rs.map((x) => x.p50), 1),
-        formatSpread(rs.map((x) => x.p99), 1),
+        formatSpread(
+          rs.map((x) => x.p50),
+          1,
+        ),
+        formatSpread(
+          rs.map((x) => x.p99),
+          1,
+        ),
         spec.name === REFERENCE ? '(ref)' : formatSpread(roundRatios(result, spec.name, REFERENCE, (x) => x.p99)),
-        formatSpread(rs.map((x) => x.throughput), 0),
+        formatSpread(
+          rs.map((x) => x.throughput),
+          0,
+        ),
         String(rs.reduce((a, x) => a + x.failed, 0)),
         String(rs.reduce((a, x) => a + x.shed + x.unserved, 0)),
         fmt(median(rs.map((x) => x.sharesPct[slow]!)), 1),
@@ -108,10 +155,26 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
   // The 80% ratio is the headline: put it first.
   ratios.sort((a, b) => Number(b.target !== undefined) - Number(a.target !== undefined));
   ratios.push(figure('capacity: haproxy-leastconn closed-loop throughput', capacityPerSec, { unit: 'stmt/s' }));
-  const capTable = phaseTable(capacity, systems, 'Capacity: closed loop, 24 workers, one slow coordinator (median [min–max] over rounds)', REFERENCE, slow);
+  const capTable = phaseTable(
+    capacity,
+    systems,
+    'Capacity: closed loop, 24 workers, one slow coordinator (median [min–max] over rounds)',
+    REFERENCE,
+    slow,
+  );
   const levelTable: ResultTable = {
     title: 'Open loop by load level (latency from the scheduled arrival; median [min–max] over rounds)',
-    header: ['load', 'system', 'p50 ms', 'p99 ms', 'p99 ÷ ref', 'stmt/s done within the arrival window', 'failed', 'shed/unserved', 'slow coordinator share %'],
+    header: [
+      'load',
+      'system',
+      'p50 ms',
+      'p99 ms',
+      'p99 ÷ ref',
+      'stmt/s done within the arrival window',
+      'failed',
+      'shed/unserved',
+      'slow coordinator share %',
+    ],
     rows: levelRows,
   };
   return {
@@ -127,7 +190,7 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
     size: { ...size, capacityPerSec },
     notes: [
       `Capacity is haproxy-leastconn's closed-loop throughput with the slow coordinator (${capacityPerSec.toFixed(0)} stmt/s here); each level's rate is that share of it, for every system — a system with more capacity has more headroom at the same rate.`,
-      'Every system gets the same 24 workers taking arrivals in order (the application\'s concurrency); haproxy systems hold 24 persistent connections through the proxy, JDBC-style. Arrivals past 480 outstanding are shed (counted); what still waits after the drain time is unserved (counted).',
+      "Every system gets the same 24 workers taking arrivals in order (the application's concurrency); haproxy systems hold 24 persistent connections through the proxy, JDBC-style. Arrivals past 480 outstanding are shed (counted); what still waits after the drain time is unserved (counted).",
       `The pool in headlines is ${pool} (createPool's default strategy). \`direct\` is left out: one coordinator cannot take a rate sized for three.`,
       'Each system is built once and kept open through the capacity measurement and every level, as a long-lived application keeps its pool; every round starts with a short unmeasured warm-up.',
       ...levels.flatMap((l) => errorNotes(l.result, `${l.pct}%`)),

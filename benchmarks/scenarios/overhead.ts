@@ -52,7 +52,9 @@ function segmentRatios(a: number[], b: number[], segments: number): number[] {
 export async function runOverhead(ctx: RunContext, size: OverheadSize): Promise<ScenarioResult> {
   // In a run, the three-coordinator cluster the next scenarios share (only the first is used); alone, one coordinator.
   const coordinators = keepingClusters() ? 3 : 1;
-  const out = await withRig({ scenario: 'overhead', cluster: { coordinators }, proxy: false }, (rig) => measure(ctx, size, rig.cluster.hosts[0]!));
+  const out = await withRig({ scenario: 'overhead', cluster: { coordinators }, proxy: false }, (rig) =>
+    measure(ctx, size, rig.cluster.hosts[0]!),
+  );
   if ('skipped' in out) throw new Error(out.skipped);
   return out;
 }
@@ -96,7 +98,11 @@ async function measure(ctx: RunContext, size: OverheadSize, coordinator: string)
       unit: 'ms',
       contenders: [
         { name: 'direct', description: 'impala-pool connect() + query()', summary: d },
-        { name: 'pool', description: `impala-pool createPool({ hosts: [one] }) + query() (strategy ${defaultStrategyName()}, defaults)`, summary: p },
+        {
+          name: 'pool',
+          description: `impala-pool createPool({ hosts: [one] }) + query() (strategy ${defaultStrategyName()}, defaults)`,
+          summary: p,
+        },
         { name: 'hive-driver', description: 'executeStatement + waitUntilReady + fetchAll + close', summary: h },
       ],
       ratios: [
@@ -109,7 +115,7 @@ async function measure(ctx: RunContext, size: OverheadSize, coordinator: string)
       load,
       size: { ...size },
       notes: [
-        'impala-pool fetches at once (Impala\'s FetchResults waits for rows) and closes the operation after the caller has its rows; hive-driver polls GetOperationStatus, fetches metadata and rows, then closes.',
+        "impala-pool fetches at once (Impala's FetchResults waits for rows) and closes the operation after the caller has its rows; hive-driver polls GetOperationStatus, fetches metadata and rows, then closes.",
         `Per-segment ratios cut the run into ${segments} stretches of whole passes; the headline ratios are over all samples.`,
         'Lower is better for every latency figure.',
       ],

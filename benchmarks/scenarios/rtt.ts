@@ -51,31 +51,34 @@ export async function runRtt(ctx: RunContext, size: RttSize): Promise<ScenarioRe
   const names = size.systems ?? rttSystems();
   const systems = specs(names);
   const pool = names.find((n) => n.startsWith('pool-'))!;
-  const out = await withRig({ scenario: 'rtt', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) }, async (rig) => {
-    const progress = startProgress(ctx, 'rtt', size.rounds * systems.length);
-    const cache = new SystemCache();
-    try {
-      await Promise.all(rig.cluster.coordinators.map((c) => c.setLatency(size.latencyMs)));
-      progress.log(`rtt: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, +${size.latencyMs} ms per answer`);
-      return await runPhase(rig, {
-        phase: 'rtt',
-        systems,
-        rounds: size.rounds,
-        workers: size.workers,
-        durationMs: size.durationMs,
-        warmupMs: size.warmupMs,
-        tasks: SELECT_ONE,
-        warmupTasks: SELECT_ONE,
-        progress,
-        keepRecords: false,
-        cache,
-      });
-    } finally {
-      progress.stop();
-      await cache.closeAll();
-      await Promise.all(rig.cluster.coordinators.map((c) => c.setLatency(0).catch(() => undefined)));
-    }
-  });
+  const out = await withRig(
+    { scenario: 'rtt', cluster: { coordinators: size.coordinators }, proxy: systems.some((s) => s.proxied) },
+    async (rig) => {
+      const progress = startProgress(ctx, 'rtt', size.rounds * systems.length);
+      const cache = new SystemCache();
+      try {
+        await Promise.all(rig.cluster.coordinators.map((c) => c.setLatency(size.latencyMs)));
+        progress.log(`rtt: ${systems.length} systems × ${size.rounds} rounds × ${size.durationMs} ms, +${size.latencyMs} ms per answer`);
+        return await runPhase(rig, {
+          phase: 'rtt',
+          systems,
+          rounds: size.rounds,
+          workers: size.workers,
+          durationMs: size.durationMs,
+          warmupMs: size.warmupMs,
+          tasks: SELECT_ONE,
+          warmupTasks: SELECT_ONE,
+          progress,
+          keepRecords: false,
+          cache,
+        });
+      } finally {
+        progress.stop();
+        await cache.closeAll();
+        await Promise.all(rig.cluster.coordinators.map((c) => c.setLatency(0).catch(() => undefined)));
+      }
+    },
+  );
   if ('skipped' in out) return skippedResult('rtt', DESCRIPTION, ctx, out.skipped);
   const phase = out;
   const vsHive = roundRatios(phase, pool, 'hive-driver', (x) => x.mean);
@@ -92,12 +95,24 @@ export async function runRtt(ctx: RunContext, size: RttSize): Promise<ScenarioRe
       figure('direct / hive-driver, mean latency', median(directVsHive), { rounds: directVsHive }),
       figure(`${pool} / ${REFERENCE}, mean latency`, median(vsRef), { rounds: vsRef }),
     ],
-    figureLabels: { ...PHASE_FIGURE_LABELS, throughputRatio: 'throughput / hive-driver’s in the same round (median of rounds)', p99Ratio: 'p99 / hive-driver’s in the same round (median of rounds)', meanRatio: 'mean latency / hive-driver’s in the same round (median of rounds)' },
-    tables: [phaseTable(phase, systems, `Every coordinator +${size.latencyMs} ms per answer (ratios against hive-driver in the same round)`, 'hive-driver')],
+    figureLabels: {
+      ...PHASE_FIGURE_LABELS,
+      throughputRatio: 'throughput / hive-driver’s in the same round (median of rounds)',
+      p99Ratio: 'p99 / hive-driver’s in the same round (median of rounds)',
+      meanRatio: 'mean latency / hive-driver’s in the same round (median of rounds)',
+    },
+    tables: [
+      phaseTable(
+        phase,
+        systems,
+        `Every coordinator +${size.latencyMs} ms per answer (ratios against hive-driver in the same round)`,
+        'hive-driver',
+      ),
+    ],
     load: phase.load,
     size: { ...size },
     notes: [
-      'hive-driver runs its own helpers (executeStatement, waitUntilReady, fetchAll, close): it polls the operation status before fetching. impala-pool fetches at once (Impala\'s FetchResults waits for rows) and closes the operation after the caller has its rows.',
+      "hive-driver runs its own helpers (executeStatement, waitUntilReady, fetchAll, close): it polls the operation status before fetching. impala-pool fetches at once (Impala's FetchResults waits for rows) and closes the operation after the caller has its rows.",
       `The pool in headlines is ${pool} (createPool's default strategy). Systems are built once and kept open across rounds; each round starts with a short unmeasured warm-up.`,
       ...errorNotes(phase, 'rtt'),
     ],

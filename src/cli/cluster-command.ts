@@ -86,7 +86,9 @@ export async function runCluster(argv: string[]): Promise<number> {
   const scheme = options.tls ? 'https' : 'http';
   if (cluster.httpHosts.length > 0) console.log(cluster.httpHosts.map((h) => `${scheme}://${h}/cliservice`).join('\n'));
   const http = cluster.httpHosts.length > 0 ? ', HS2 over HTTP too' : '';
-  console.error(`local cluster running (${count} coordinators, ${options.isolation}, catalog delay ${options.catalogDelayMs} ms${http}); Ctrl-C to stop`);
+  console.error(
+    `local cluster running (${count} coordinators, ${options.isolation}, catalog delay ${options.catalogDelayMs} ms${http}); Ctrl-C to stop`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -101,21 +103,27 @@ function securityOptions(values: Record<string, string | boolean | undefined>): 
   const out: Pick<ClusterOptions, 'auth' | 'tls'> = {};
   const user = values.user as string | undefined;
   const keytab = values.keytab as string | undefined;
-  if (user !== undefined && keytab !== undefined) throw new TypeError('--user and --keytab exclude each other: the cluster speaks one SASL mechanism');
+  if (user !== undefined && keytab !== undefined)
+    throw new TypeError('--user and --keytab exclude each other: the cluster speaks one SASL mechanism');
   if (values.principal !== undefined && keytab === undefined) throw new TypeError('--principal needs --keytab');
   if (user !== undefined) {
     const password = process.env.IMPALA_CLUSTER_PASSWORD;
     if (!password) throw new TypeError('--user needs the password in the IMPALA_CLUSTER_PASSWORD environment variable');
     out.auth = { mechanism: 'PLAIN', users: { [user]: password } };
   }
-  if (keytab !== undefined) out.auth = { mechanism: 'GSSAPI', keytab, ...(values.principal ? { principal: values.principal as string } : {}) };
+  if (keytab !== undefined)
+    out.auth = { mechanism: 'GSSAPI', keytab, ...(values.principal ? { principal: values.principal as string } : {}) };
   const cert = values['tls-cert'] as string | undefined;
   const key = values['tls-key'] as string | undefined;
   const ca = values['tls-client-ca'] as string | undefined;
   if ((cert === undefined) !== (key === undefined)) throw new TypeError('--tls-cert and --tls-key go together');
   if (ca !== undefined && cert === undefined) throw new TypeError('--tls-client-ca needs --tls-cert and --tls-key');
   if (cert !== undefined && key !== undefined) {
-    out.tls = { cert: readFileSync(cert), key: readFileSync(key), ...(ca === undefined ? {} : { ca: readFileSync(ca), requestCert: true }) };
+    out.tls = {
+      cert: readFileSync(cert),
+      key: readFileSync(key),
+      ...(ca === undefined ? {} : { ca: readFileSync(ca), requestCert: true }),
+    };
   }
   return out;
 }

@@ -105,7 +105,8 @@ export function parseImpalaUrl(url: string, flag = '--url'): Target {
   const options = usage(() => readPoolUrl(url), flag);
   if (options.auth !== undefined) throw new UsageError(`${flag}: ${NO_PASSWORD}`);
   // The CLI prints TIMESTAMP values as the server sent them (Impala's text); Date objects would print otherwise.
-  if (options.timestampsAsDate !== undefined) throw new UsageError(`${flag}: option timestampsAsDate does not apply to the CLI, which prints Impala's text`);
+  if (options.timestampsAsDate !== undefined)
+    throw new UsageError(`${flag}: option timestampsAsDate does not apply to the CLI, which prints Impala's text`);
   // Now the values, so that a bad one is a usage error naming the flag before any SQL is read.
   usage(() => resolvePoolOptions(options), flag);
   // auth is undefined by now; named only to keep it out of the options handed on.

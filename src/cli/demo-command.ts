@@ -46,7 +46,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   try {
     // DDL and DML through the pool: the table is pinned to the coordinator
     // that created it until the others' catalogs have caught up.
-    const created = await pool.execute('CREATE TABLE IF NOT EXISTS demo_orders (id BIGINT, customer STRING, total DECIMAL(12,2), placed TIMESTAMP)');
+    const created = await pool.execute(
+      'CREATE TABLE IF NOT EXISTS demo_orders (id BIGINT, customer STRING, total DECIMAL(12,2), placed TIMESTAMP)',
+    );
     console.log(`\nCREATE TABLE ran on ${created.coordinator}`);
     const ins = await pool.execute(
       `INSERT INTO demo_orders VALUES
@@ -66,7 +68,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     console.log(`columns: ${result.columns.map((c) => `${c.name} ${formatColumnType(c)}`).join(', ')}`);
     // The query command's table: BIGINT and DECIMAL as Impala prints them.
     const { columns, rows: resultRows, coordinator, queryId } = result;
-    process.stdout.write(createFormatter('table').statement({ kind: 'rows', index: 1, sql: '', columns, rows: resultRows, coordinator, queryId }));
+    process.stdout.write(
+      createFormatter('table').statement({ kind: 'rows', index: 1, sql: '', columns, rows: resultRows, coordinator, queryId }),
+    );
 
     // Independent reads spread over the coordinators (leastconn).
     const spread = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.query(`SELECT sleep(50) AS slept, ${i} AS n`)));
@@ -102,12 +106,18 @@ export async function runDemo(argv: string[]): Promise<number> {
       // Straight to the restarted coordinator: its catalog came back with it.
       const direct = await connect({ host: victim.hostname, port: victim.port });
       const seen = await direct.query<{ n: bigint }>('SELECT count(*) AS n FROM demo_orders').finally(() => direct.close());
-      console.log(`restarted ${victim.host}: ${back ? 'back in the pool' : 'not back yet'}, and demo_orders there still has ${seen.rows[0]!.n} rows`);
+      console.log(
+        `restarted ${victim.host}: ${back ? 'back in the pool' : 'not back yet'}, and demo_orders there still has ${seen.rows[0]!.n} rows`,
+      );
     }
 
     await pool.execute('DROP TABLE demo_orders');
     console.log('\npool stats:');
-    console.table(pool.stats().coordinators.map(({ host, state, statements, errors, p50Ms, p99Ms }) => ({ host, state, statements, errors, p50Ms, p99Ms })));
+    console.table(
+      pool
+        .stats()
+        .coordinators.map(({ host, state, statements, errors, p50Ms, p99Ms }) => ({ host, state, statements, errors, p50Ms, p99Ms })),
+    );
   } finally {
     await pool.end();
     await cluster.close();
@@ -127,7 +137,9 @@ async function showDdlStickiness(hosts: string[]): Promise<void> {
     try {
       const table = `demo_sticky_${ddl}`;
       const created = await pool.execute(`CREATE TABLE ${table} (id INT)`);
-      const reads = await Promise.allSettled(Array.from({ length: DEPENDENT_READS }, () => pool.query(`SELECT count(*) AS n FROM ${table}`)));
+      const reads = await Promise.allSettled(
+        Array.from({ length: DEPENDENT_READS }, () => pool.query(`SELECT count(*) AS n FROM ${table}`)),
+      );
       const failed = reads.filter((r) => r.status === 'rejected').length;
       const where = new Set(reads.flatMap((r) => (r.status === 'fulfilled' ? [r.value.coordinator] : [])));
       if (ddl === 'none') {
@@ -136,7 +148,9 @@ async function showDdlStickiness(hosts: string[]): Promise<void> {
             `(the coordinators they reached did not know the table yet)`,
         );
       } else {
-        console.log(`  with pins (the default): ${failed}/${DEPENDENT_READS} failed; they ran on ${[...where].join(', ')}, where the table was made`);
+        console.log(
+          `  with pins (the default): ${failed}/${DEPENDENT_READS} failed; they ran on ${[...where].join(', ')}, where the table was made`,
+        );
       }
       // On the coordinator that made it: a pool without pins might send the DROP where the table is not known yet.
       const [host, port] = created.coordinator.split(':');

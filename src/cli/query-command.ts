@@ -367,21 +367,24 @@ async function runStatements(s: Settings, planned: Planned[]): Promise<number> {
   process.on('SIGINT', onInterrupt);
   await out.write(formatter.start());
   try {
-    await pool.session(async (session) => {
-      for (const [i, st] of planned.entries()) {
-        if (interrupted) break;
-        running = new AbortController();
-        const { outcome, report } = await runOne(session, st, i + 1, s, running.signal, planned.length);
-        running = undefined;
-        // The data first, then what stderr says about it, as impala-shell does on a terminal.
-        await out.write(formatter.statement(outcome));
-        if (report !== '') console.error(report);
-        if (outcome.kind === 'error') {
-          failed = true;
-          if (!s.continueOnError) break;
+    await pool.session(
+      async (session) => {
+        for (const [i, st] of planned.entries()) {
+          if (interrupted) break;
+          running = new AbortController();
+          const { outcome, report } = await runOne(session, st, i + 1, s, running.signal, planned.length);
+          running = undefined;
+          // The data first, then what stderr says about it, as impala-shell does on a terminal.
+          await out.write(formatter.statement(outcome));
+          if (report !== '') console.error(report);
+          if (outcome.kind === 'error') {
+            failed = true;
+            if (!s.continueOnError) break;
+          }
         }
-      }
-    }, { signal: opening.signal });
+      },
+      { signal: opening.signal },
+    );
   } catch (err) {
     // The session could not be opened: no coordinator answered.
     failed = true;

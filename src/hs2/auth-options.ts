@@ -152,7 +152,8 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
     rejectUnknown('auth', a, ['mechanism', 'token']);
     if (Secret.isSecret(a.token)) return { mechanism, token: a.token };
     // A token is never described, even of the wrong type.
-    if (typeof a.token !== 'string' || a.token.length === 0 || /[\s]/.test(a.token)) throw new TypeError('option auth.token must be a non-empty string without white space');
+    if (typeof a.token !== 'string' || a.token.length === 0 || /[\s]/.test(a.token))
+      throw new TypeError('option auth.token must be a non-empty string without white space');
     return { mechanism, token: new Secret(a.token) };
   }
   // Fields of another mechanism (a token, a keytab) would otherwise be ignored without a word.
@@ -182,25 +183,32 @@ function resolveGssapi(a: Record<string, unknown>): ResolvedGssapiAuth {
   let kerberosHostFqdn = stringOption('auth.kerberosHostFqdn', a.kerberosHostFqdn);
   const principal = stringOption('auth.principal', a.principal);
   if (principal !== undefined) {
-    if (service !== undefined) throw new TypeError('options auth.principal and auth.service exclude each other: the pattern names the service');
+    if (service !== undefined)
+      throw new TypeError('options auth.principal and auth.service exclude each other: the pattern names the service');
     const m = PRINCIPAL.exec(principal);
     if (!m) throw new TypeError(`option auth.principal must look like service/_HOST@REALM, got ${describe(principal)}`);
     service = m[1]!;
     const host = m[2];
     if (host !== undefined && host !== '_HOST') {
-      if (kerberosHostFqdn !== undefined && kerberosHostFqdn !== host) throw new TypeError('option auth.principal names a host other than auth.kerberosHostFqdn');
+      if (kerberosHostFqdn !== undefined && kerberosHostFqdn !== host)
+        throw new TypeError('option auth.principal names a host other than auth.kerberosHostFqdn');
       kerberosHostFqdn = host;
     }
   }
-  for (const [name, v] of [['auth.service', service], ['auth.kerberosHostFqdn', kerberosHostFqdn]] as const) {
-    if (v !== undefined && !/^[^\s/@]+$/.test(v)) throw new TypeError(`option ${name} must be a name without spaces, "/" or "@", got ${describe(v)}`);
+  for (const [name, v] of [
+    ['auth.service', service],
+    ['auth.kerberosHostFqdn', kerberosHostFqdn],
+  ] as const) {
+    if (v !== undefined && !/^[^\s/@]+$/.test(v))
+      throw new TypeError(`option ${name} must be a name without spaces, "/" or "@", got ${describe(v)}`);
   }
   const clientPrincipal = stringOption('auth.clientPrincipal', a.clientPrincipal);
   // The keytab path is a secret: never described.
   let keytab: Secret | undefined;
   if (Secret.isSecret(a.keytab)) keytab = a.keytab;
   else if (a.keytab !== undefined) {
-    if (typeof a.keytab !== 'string' || a.keytab.length === 0) throw new TypeError('option auth.keytab must be a non-empty string (a file path)');
+    if (typeof a.keytab !== 'string' || a.keytab.length === 0)
+      throw new TypeError('option auth.keytab must be a non-empty string (a file path)');
     keytab = new Secret(a.keytab);
   }
   const resolved: ResolvedGssapiAuth = { mechanism: 'GSSAPI', service: service ?? 'impala', kerberosHostFqdn, clientPrincipal, keytab };
@@ -216,7 +224,8 @@ function resolveGssapi(a: Record<string, unknown>): ResolvedGssapiAuth {
  * @internal
  */
 export function checkTransport(auth: ResolvedAuth, transport: 'tcp' | 'http'): ResolvedAuth {
-  if (auth.mechanism === 'JWT' && transport !== 'http') throw new TypeError("option auth: JWT works over HS2's HTTP transport only; set transport: 'http'");
+  if (auth.mechanism === 'JWT' && transport !== 'http')
+    throw new TypeError("option auth: JWT works over HS2's HTTP transport only; set transport: 'http'");
   return auth;
 }
 
@@ -229,7 +238,9 @@ export function checkTransport(auth: ResolvedAuth, transport: 'tcp' | 'http'): R
  */
 export function checkCleartext(auth: ResolvedAuth, tls: false | object): ResolvedAuth {
   if (auth.mechanism === 'PLAIN' && tls === false && !auth.allowCleartext) {
-    throw new TypeError('option auth: SASL PLAIN would send the password in clear text; set tls, or auth.allowCleartext: true to allow it (impala-shell: --auth_creds_ok_in_clear)');
+    throw new TypeError(
+      'option auth: SASL PLAIN would send the password in clear text; set tls, or auth.allowCleartext: true to allow it (impala-shell: --auth_creds_ok_in_clear)',
+    );
   }
   return auth;
 }

@@ -13,8 +13,30 @@ import { finishesWithin } from '../util/finishes-within.js';
 import { BackgroundWork } from './background-work.js';
 import { StopCondition } from './deadline.js';
 import { fetchWait } from './fetch-wait.js';
-import { metadataCalls, type ColumnsOptions, type CrossReferenceOptions, type FunctionsOptions, type MetadataCall, type MetadataCallOptions, type MetadataResult, type PrimaryKeysOptions, type SchemasOptions, type TablesOptions } from './metadata.js';
-import { decodeRows, type CatalogRow, type ColumnRow, type CrossReferenceRow, type FunctionRow, type PrimaryKeyRow, type SchemaRow, type TableRow, type TableTypeRow, type TypeInfoRow } from './metadata-rows.js';
+import {
+  metadataCalls,
+  type ColumnsOptions,
+  type CrossReferenceOptions,
+  type FunctionsOptions,
+  type MetadataCall,
+  type MetadataCallOptions,
+  type MetadataResult,
+  type PrimaryKeysOptions,
+  type SchemasOptions,
+  type TablesOptions,
+} from './metadata.js';
+import {
+  decodeRows,
+  type CatalogRow,
+  type ColumnRow,
+  type CrossReferenceRow,
+  type FunctionRow,
+  type PrimaryKeyRow,
+  type SchemaRow,
+  type TableRow,
+  type TableTypeRow,
+  type TypeInfoRow,
+} from './metadata-rows.js';
 import { Operation, type OperationContext, type OperationRequest } from './operation.js';
 import { resolveConnectOptions, type ConnectOptions, type ResolvedConnectOptions } from './options.js';
 import { RpcChannel } from './rpc-channel.js';
@@ -151,7 +173,9 @@ export class Hs2Connection {
       if (!resp.sessionHandle) throw new ProtocolError(`OpenSession on ${coordinator} returned no session`, { coordinator });
       const version = resp.serverProtocolVersion ?? 0;
       if (version < CLIENT_PROTOCOL) {
-        throw new ProtocolError(`${coordinator} speaks HS2 protocol V${version + 1}; impala-pool needs V6 (columnar results)`, { coordinator });
+        throw new ProtocolError(`${coordinator} speaks HS2 protocol V${version + 1}; impala-pool needs V6 (columnar results)`, {
+          coordinator,
+        });
       }
       return new Hs2Connection(channel, resp.sessionHandle, opts, version);
     } catch (err) {
@@ -160,7 +184,10 @@ export class Hs2Connection {
       e.coordinator ??= coordinator;
       e.statementSent = false;
       if (e.code === 'IMPALA_RPC_TIMEOUT') {
-        throw new ConnectTimeoutError(`connect to ${coordinator} timed out after ${opts.connectTimeoutMs} ms (OpenSession got no answer)`, { coordinator, cause: e });
+        throw new ConnectTimeoutError(`connect to ${coordinator} timed out after ${opts.connectTimeoutMs} ms (OpenSession got no answer)`, {
+          coordinator,
+          cause: e,
+        });
       }
       throw e;
     }
@@ -397,10 +424,18 @@ export class Hs2Connection {
    */
   async runMetadata<R>(call: MetadataCall<R>, stop: StopCondition): Promise<MetadataResult<R>> {
     const opening: OperationRequest = { method: call.method, request: call.request(this.session) };
-    return this.withOperation(call.method, call.so, stop, true, async (op) => {
-      const rows = decodeRows(call.layout, await collect(op), call.method, this.coordinator);
-      return { rows, queryId: op.queryId ?? '', coordinator: this.coordinator };
-    }, undefined, opening);
+    return this.withOperation(
+      call.method,
+      call.so,
+      stop,
+      true,
+      async (op) => {
+        const rows = decodeRows(call.layout, await collect(op), call.method, this.coordinator);
+        return { rows, queryId: op.queryId ?? '', coordinator: this.coordinator };
+      },
+      undefined,
+      opening,
+    );
   }
 
   private metadata<R>(call: MetadataCall<R>): Promise<MetadataResult<R>> {
@@ -446,7 +481,9 @@ export class Hs2Connection {
    */
   destroy(reason?: ImpalaError): void {
     this.closing = true;
-    this.channel.close(reason ?? new ClientClosedError(`connection to ${this.coordinator} was destroyed`, { coordinator: this.coordinator }));
+    this.channel.close(
+      reason ?? new ClientClosedError(`connection to ${this.coordinator} was destroyed`, { coordinator: this.coordinator }),
+    );
   }
 
   /** `await using conn = await connect(...)` closes it at the end of the block. */
@@ -533,7 +570,11 @@ export class Hs2Connection {
     if (!this.open) {
       // The reason already names the coordinator: it is the message.
       throw this.closedReason
-        ? new ClientClosedError(this.closedReason.message, { coordinator: this.coordinator, cause: this.closedReason, statementSent: false })
+        ? new ClientClosedError(this.closedReason.message, {
+            coordinator: this.coordinator,
+            cause: this.closedReason,
+            statementSent: false,
+          })
         : new ClientClosedError(`connection to ${this.coordinator} is closed`, { coordinator: this.coordinator, statementSent: false });
     }
     const op = new Operation(this.ctx, sql, stop, opening);

@@ -137,7 +137,11 @@ export class HttpWire extends EventEmitter implements Wire {
       try {
         authorization = await this.options.credentials();
       } catch (err) {
-        return this.fail(err instanceof ImpalaError ? err : new AuthenticationError(`credentials for ${this.coordinator}: ${(err as Error).message}`, { coordinator: this.coordinator }));
+        return this.fail(
+          err instanceof ImpalaError
+            ? err
+            : new AuthenticationError(`credentials for ${this.coordinator}: ${(err as Error).message}`, { coordinator: this.coordinator }),
+        );
       }
       if (authorization !== undefined) headers.Authorization = authorization;
     }
@@ -152,10 +156,18 @@ export class HttpWire extends EventEmitter implements Wire {
       return this.post(body, true);
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
-      return this.fail(new AuthenticationError(`${this.coordinator} refused the HTTP request's credentials (HTTP ${res.statusCode})`, { coordinator: this.coordinator }));
+      return this.fail(
+        new AuthenticationError(`${this.coordinator} refused the HTTP request's credentials (HTTP ${res.statusCode})`, {
+          coordinator: this.coordinator,
+        }),
+      );
     }
     if (res.statusCode !== 200) {
-      return this.fail(new ProtocolError(`${this.coordinator} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), { coordinator: this.coordinator }));
+      return this.fail(
+        new ProtocolError(`${this.coordinator} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), {
+          coordinator: this.coordinator,
+        }),
+      );
     }
     for (const chunk of chunks) this.emit('data', chunk);
   }
@@ -175,7 +187,11 @@ export class HttpWire extends EventEmitter implements Wire {
           // The same cap as a socket's message reader: a hostile server cannot make us buffer without end.
           if (size > opts.maxMessageBytes) {
             req.destroy();
-            this.fail(new MessageTooLargeError(`${this.coordinator} sent an HTTP answer over ${opts.maxMessageBytes} bytes`, { coordinator: this.coordinator }));
+            this.fail(
+              new MessageTooLargeError(`${this.coordinator} sent an HTTP answer over ${opts.maxMessageBytes} bytes`, {
+                coordinator: this.coordinator,
+              }),
+            );
             resolve(undefined);
             return;
           }
@@ -189,7 +205,13 @@ export class HttpWire extends EventEmitter implements Wire {
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         const advice = tlsAdvice(err, opts);
-        if (!this.closed) this.emit('error', advice ? new ConnectError(`TLS handshake with ${this.coordinator} failed: ${advice}`, { cause: err, coordinator: this.coordinator }) : err);
+        if (!this.closed)
+          this.emit(
+            'error',
+            advice
+              ? new ConnectError(`TLS handshake with ${this.coordinator} failed: ${advice}`, { cause: err, coordinator: this.coordinator })
+              : err,
+          );
         resolve(undefined);
       });
       req.end(body);

@@ -330,7 +330,9 @@ export const CROSS_REFERENCE_LAYOUT: RowLayout<CrossReferenceRow> = [
  */
 export function decodeRows<R>(layout: RowLayout<R>, columns: readonly Value[][], what: string, coordinator: string): R[] {
   if (columns.length < layout.length) {
-    throw new ProtocolError(`${what} answer from ${coordinator} has ${columns.length} columns; JDBC's result set has ${layout.length}`, { coordinator });
+    throw new ProtocolError(`${what} answer from ${coordinator} has ${columns.length} columns; JDBC's result set has ${layout.length}`, {
+      coordinator,
+    });
   }
   const count = columns[0]?.length ?? 0;
   const rows: R[] = [];

@@ -152,7 +152,13 @@ export interface MetadataCall<R> {
 const CALL_OPTIONS = ['signal', 'timeoutMs'];
 
 /** Checks `options` and the pattern keys in it; returns the stop options. */
-function resolve(what: string, options: object | undefined, patterns: readonly string[], required: readonly string[], extraKnown: readonly string[]): ResolvedStatementOptions {
+function resolve(
+  what: string,
+  options: object | undefined,
+  patterns: readonly string[],
+  required: readonly string[],
+  extraKnown: readonly string[],
+): ResolvedStatementOptions {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
     throw new TypeError(`${what} options must be an object, got ${describe(options)}`);
   }
@@ -168,7 +174,8 @@ function resolve(what: string, options: object | undefined, patterns: readonly s
 
 function tableTypes(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((t) => typeof t !== 'string')) throw new TypeError(`option tableTypes must be an array of strings, got ${describe(v)}`);
+  if (!Array.isArray(v) || v.some((t) => typeof t !== 'string'))
+    throw new TypeError(`option tableTypes must be an array of strings, got ${describe(v)}`);
   return [...(v as string[])];
 }
 
@@ -182,7 +189,14 @@ function tableTypes(v: unknown): string[] | undefined {
 export const metadataCalls = {
   getCatalogs(options: MetadataCallOptions | undefined, extraKnown: readonly string[] = []): MetadataCall<CatalogRow> {
     const so = resolve('getCatalogs', options, [], [], extraKnown);
-    return { method: 'GetCatalogs', verb: 'GET_CATALOGS', layout: CATALOG_LAYOUT, scope: {}, so, request: (sessionHandle) => new tcli.TGetCatalogsReq({ sessionHandle }) };
+    return {
+      method: 'GetCatalogs',
+      verb: 'GET_CATALOGS',
+      layout: CATALOG_LAYOUT,
+      scope: {},
+      so,
+      request: (sessionHandle) => new tcli.TGetCatalogsReq({ sessionHandle }),
+    };
   },
 
   getSchemas(options: SchemasOptions | undefined, extraKnown: readonly string[] = []): MetadataCall<SchemaRow> {
@@ -220,7 +234,14 @@ export const metadataCalls = {
 
   getTableTypes(options: MetadataCallOptions | undefined, extraKnown: readonly string[] = []): MetadataCall<TableTypeRow> {
     const so = resolve('getTableTypes', options, [], [], extraKnown);
-    return { method: 'GetTableTypes', verb: 'GET_TABLE_TYPES', layout: TABLE_TYPE_LAYOUT, scope: {}, so, request: (sessionHandle) => new tcli.TGetTableTypesReq({ sessionHandle }) };
+    return {
+      method: 'GetTableTypes',
+      verb: 'GET_TABLE_TYPES',
+      layout: TABLE_TYPE_LAYOUT,
+      scope: {},
+      so,
+      request: (sessionHandle) => new tcli.TGetTableTypesReq({ sessionHandle }),
+    };
   },
 
   getColumns(options: ColumnsOptions | undefined, extraKnown: readonly string[] = []): MetadataCall<ColumnRow> {
@@ -251,13 +272,21 @@ export const metadataCalls = {
       layout: FUNCTION_LAYOUT,
       scope: { schema: schemaName },
       so,
-      request: (sessionHandle) => new tcli.TGetFunctionsReq({ sessionHandle, functionName, ...(schemaName === undefined ? {} : { schemaName }) }),
+      request: (sessionHandle) =>
+        new tcli.TGetFunctionsReq({ sessionHandle, functionName, ...(schemaName === undefined ? {} : { schemaName }) }),
     };
   },
 
   getTypeInfo(options: MetadataCallOptions | undefined, extraKnown: readonly string[] = []): MetadataCall<TypeInfoRow> {
     const so = resolve('getTypeInfo', options, [], [], extraKnown);
-    return { method: 'GetTypeInfo', verb: 'GET_TYPE_INFO', layout: TYPE_INFO_LAYOUT, scope: {}, so, request: (sessionHandle) => new tcli.TGetTypeInfoReq({ sessionHandle }) };
+    return {
+      method: 'GetTypeInfo',
+      verb: 'GET_TYPE_INFO',
+      layout: TYPE_INFO_LAYOUT,
+      scope: {},
+      so,
+      request: (sessionHandle) => new tcli.TGetTypeInfoReq({ sessionHandle }),
+    };
   },
 
   getPrimaryKeys(options: PrimaryKeysOptions, extraKnown: readonly string[] = []): MetadataCall<PrimaryKeyRow> {
@@ -269,7 +298,8 @@ export const metadataCalls = {
       layout: PRIMARY_KEY_LAYOUT,
       scope: { schema: schemaName, table: tableName },
       so,
-      request: (sessionHandle) => new tcli.TGetPrimaryKeysReq({ sessionHandle, tableName, ...(schemaName === undefined ? {} : { schemaName }) }),
+      request: (sessionHandle) =>
+        new tcli.TGetPrimaryKeysReq({ sessionHandle, tableName, ...(schemaName === undefined ? {} : { schemaName }) }),
     };
   },
 

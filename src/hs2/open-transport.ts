@@ -31,8 +31,16 @@ export async function openChannel(opts: ResolvedConnectOptions, deadline: number
   const socket = await openSocket(opts, deadline);
   let frames: FrameParser | undefined;
   try {
-    if (opts.auth.mechanism === 'PLAIN') frames = await saslHandshake(socket, plainMechanism(opts.auth, coordinator), coordinator, deadline, opts.maxMessageBytes);
-    else if (opts.auth.mechanism === 'GSSAPI') frames = await saslHandshake(socket, await gssapiMechanism(opts.auth, opts.host, coordinator), coordinator, deadline, opts.maxMessageBytes);
+    if (opts.auth.mechanism === 'PLAIN')
+      frames = await saslHandshake(socket, plainMechanism(opts.auth, coordinator), coordinator, deadline, opts.maxMessageBytes);
+    else if (opts.auth.mechanism === 'GSSAPI')
+      frames = await saslHandshake(
+        socket,
+        await gssapiMechanism(opts.auth, opts.host, coordinator),
+        coordinator,
+        deadline,
+        opts.maxMessageBytes,
+      );
   } catch (err) {
     socket.destroy();
     throw err;

@@ -241,7 +241,13 @@ export class Operation {
     );
     const code = resp.status?.statusCode;
     // impalad unregisters the query when a FETCH_NEXT fails (ImpalaServer::FetchResults).
-    if (code !== undefined && code !== null && code !== tcli.TStatusCode.SUCCESS_STATUS && code !== tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS && code !== tcli.TStatusCode.STILL_EXECUTING_STATUS) {
+    if (
+      code !== undefined &&
+      code !== null &&
+      code !== tcli.TStatusCode.SUCCESS_STATUS &&
+      code !== tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS &&
+      code !== tcli.TStatusCode.STILL_EXECUTING_STATUS
+    ) {
       this.gone = true;
     }
     checkStatus(resp.status, 'FetchResults', this.statusCtx());
@@ -311,7 +317,12 @@ export class Operation {
 
   /** Adds coordinator, query id and "was it sent" to an error. */
   annotate(err: unknown, statementSent = true): ImpalaError {
-    const e = err instanceof ImpalaError ? err : new ProtocolError(`unexpected failure talking to ${this.ctx.coordinator}: ${String((err as Error)?.message ?? err)}`, { cause: err });
+    const e =
+      err instanceof ImpalaError
+        ? err
+        : new ProtocolError(`unexpected failure talking to ${this.ctx.coordinator}: ${String((err as Error)?.message ?? err)}`, {
+            cause: err,
+          });
     e.coordinator ??= this.ctx.coordinator;
     if (this.queryId !== undefined) e.queryId ??= this.queryId;
     e.statementSent = statementSent;
@@ -334,7 +345,13 @@ export class Operation {
         case tcli.TOperationState.ERROR_STATE:
           throw serverError(resp.errorMessage, resp.sqlState, resp.errorCode, 'the statement failed', this.statusCtx());
         case tcli.TOperationState.CANCELED_STATE:
-          throw serverError(resp.errorMessage, resp.sqlState, resp.errorCode, 'the statement was cancelled on the server', this.statusCtx());
+          throw serverError(
+            resp.errorMessage,
+            resp.sqlState,
+            resp.errorCode,
+            'the statement was cancelled on the server',
+            this.statusCtx(),
+          );
         case tcli.TOperationState.CLOSED_STATE:
           throw serverError(resp.errorMessage, resp.sqlState, resp.errorCode, 'the server closed the operation', this.statusCtx());
         case tcli.TOperationState.INITIALIZED_STATE:
@@ -373,7 +390,10 @@ export class Operation {
       return decode();
     } catch (err) {
       if (err instanceof ProtocolError) throw err;
-      throw new ProtocolError(`malformed ${method} answer from ${this.ctx.coordinator}: ${(err as Error)?.message ?? String(err)}`, { ...this.statusCtx(), cause: err });
+      throw new ProtocolError(`malformed ${method} answer from ${this.ctx.coordinator}: ${(err as Error)?.message ?? String(err)}`, {
+        ...this.statusCtx(),
+        cause: err,
+      });
     }
   }
 

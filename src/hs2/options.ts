@@ -4,16 +4,7 @@
  * @module
  */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import {
-  boolOption,
-  describe,
-  enumOption,
-  intOption,
-  msOption,
-  rejectUnknown,
-  stringMapOption,
-  stringOption,
-} from '../util/validate.js';
+import { boolOption, describe, enumOption, intOption, msOption, rejectUnknown, stringMapOption, stringOption } from '../util/validate.js';
 import { Secret } from '../util/secret.js';
 import { checkCleartext, checkTransport, resolveAuth, type AuthOptions, type ResolvedAuth } from './auth-options.js';
 import { DEFAULT_FETCH_ROWS_TIMEOUT_MS } from './fetch-wait.js';
@@ -31,7 +22,12 @@ export type ConnectInput = Omit<ConnectOptions, 'auth'> & { auth?: AuthOptions |
  * TLS settings. `true` means TLS with the system's CAs and hostname checks.
  * Hostnames are always verified unless you pass `rejectUnauthorized: false`.
  */
-export type TlsOptions = boolean | Pick<TlsConnectionOptions, 'ca' | 'cert' | 'key' | 'passphrase' | 'servername' | 'rejectUnauthorized' | 'checkServerIdentity' | 'minVersion'>;
+export type TlsOptions =
+  | boolean
+  | Pick<
+      TlsConnectionOptions,
+      'ca' | 'cert' | 'key' | 'passphrase' | 'servername' | 'rejectUnauthorized' | 'checkServerIdentity' | 'minVersion'
+    >;
 
 /**
  * TLS settings after validation: the client key and its passphrase (mutual
@@ -128,10 +124,28 @@ export interface ResolvedConnectOptions {
 }
 
 /** The connection options whose values are numbers (a URL's query sets these from text). */
-export const CONNECTION_NUMBER_KEYS = ['connectTimeoutMs', 'rpcTimeoutMs', 'maxMessageBytes', 'fetchSize', 'maxPollIntervalMs', 'fetchRowsTimeoutMs'] as const;
+export const CONNECTION_NUMBER_KEYS = [
+  'connectTimeoutMs',
+  'rpcTimeoutMs',
+  'maxMessageBytes',
+  'fetchSize',
+  'maxPollIntervalMs',
+  'fetchRowsTimeoutMs',
+] as const;
 
 /** Connection option names other than the address (shared with the pool's options). */
-export const CONNECTION_OPTION_KEYS = ['auth', 'tls', 'transport', 'httpPath', 'httpHeaders', 'username', 'database', 'queryOptions', 'timestampsAsDate', ...CONNECTION_NUMBER_KEYS] as const;
+export const CONNECTION_OPTION_KEYS = [
+  'auth',
+  'tls',
+  'transport',
+  'httpPath',
+  'httpHeaders',
+  'username',
+  'database',
+  'queryOptions',
+  'timestampsAsDate',
+  ...CONNECTION_NUMBER_KEYS,
+] as const;
 
 const KNOWN = ['host', 'port', ...CONNECTION_OPTION_KEYS] as const;
 
@@ -183,11 +197,21 @@ function httpPathOption(value: unknown): string {
 }
 
 // Headers the transport sets itself: a caller's value would break framing or authentication.
-const OWN_HEADERS = new Set(['content-type', 'content-length', 'accept', 'authorization', 'cookie', 'host', 'transfer-encoding', 'connection']);
+const OWN_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'accept',
+  'authorization',
+  'cookie',
+  'host',
+  'transfer-encoding',
+  'connection',
+]);
 
 function httpHeadersOption(value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`option httpHeaders must be an object of header name → string, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(`option httpHeaders must be an object of header name → string, got ${describe(value)}`);
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new TypeError(`option httpHeaders has an invalid header name ${describe(name)}`);
@@ -213,7 +237,8 @@ function resolveTls(tls: unknown): ResolvedConnectOptions['tls'] {
   const resolved: ResolvedTls = { ...rest };
   // Key material is never described, even of the wrong type.
   if (key !== undefined) {
-    if (!Secret.isSecret(key) && typeof key !== 'string' && !Buffer.isBuffer(key) && !Array.isArray(key)) throw new TypeError('option tls.key must be a PEM string, a Buffer or an array of them');
+    if (!Secret.isSecret(key) && typeof key !== 'string' && !Buffer.isBuffer(key) && !Array.isArray(key))
+      throw new TypeError('option tls.key must be a PEM string, a Buffer or an array of them');
     resolved.key = Secret.isSecret<NonNullable<TlsConnectionOptions['key']>>(key) ? key : new Secret(key);
   }
   if (passphrase !== undefined) {

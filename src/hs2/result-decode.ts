@@ -62,11 +62,7 @@ function isNull(nulls: Buffer | undefined, i: number): boolean {
 }
 
 /** Decodes the columns of one batch; returns them column-major. */
-export function decodeColumns(
-  rowSet: TCLITypes.TRowSet | undefined | null,
-  columns: readonly Column[],
-  options: DecodeOptions,
-): Value[][] {
+export function decodeColumns(rowSet: TCLITypes.TRowSet | undefined | null, columns: readonly Column[], options: DecodeOptions): Value[][] {
   if (!rowSet) return columns.map(() => []);
   const tcols = rowSet.columns;
   if (!tcols) {

@@ -16,13 +16,7 @@
  * @module
  * @internal
  */
-import {
-  ConnectionClosedError,
-  ImpalaError,
-  ProtocolError,
-  RpcTimeoutError,
-  ServerError,
-} from '../errors.js';
+import { ConnectionClosedError, ImpalaError, ProtocolError, RpcTimeoutError, ServerError } from '../errors.js';
 import { service } from '../wire/gen.js';
 import { MessageReader } from '../wire/message-reader.js';
 import { encodeFrame, type FrameParser } from '../wire/sasl-frames.js';
@@ -146,7 +140,12 @@ export class RpcChannel {
         err.coordinator ??= opts.coordinator;
         this.fail(err);
       } else {
-        this.fail(new ConnectionClosedError(`connection to ${opts.coordinator} failed: ${err.code ?? err.message}`, { cause: err, coordinator: opts.coordinator }));
+        this.fail(
+          new ConnectionClosedError(`connection to ${opts.coordinator} failed: ${err.code ?? err.message}`, {
+            cause: err,
+            coordinator: opts.coordinator,
+          }),
+        );
       }
     });
     socket.on('close', () =>
@@ -229,7 +228,12 @@ export class RpcChannel {
 
   /** Closes the socket; pending calls fail with ConnectionClosedError. */
   close(reason?: ImpalaError): void {
-    this.fail(reason ?? new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, { coordinator: this.opts.coordinator }));
+    this.fail(
+      reason ??
+        new ConnectionClosedError(`connection to ${this.opts.coordinator} was closed by the client`, {
+          coordinator: this.opts.coordinator,
+        }),
+    );
   }
 
   private send<T>(method: RpcMethod, request: unknown, timeoutMs: number, background: boolean, wrote: () => void): Promise<T> {
@@ -240,13 +244,21 @@ export class RpcChannel {
         this.failure.statementSent = false;
         return Promise.reject(this.failure);
       }
-      const err = new ConnectionClosedError(this.failure.message, { cause: this.failure, coordinator: this.opts.coordinator, statementSent: false });
+      const err = new ConnectionClosedError(this.failure.message, {
+        cause: this.failure,
+        coordinator: this.opts.coordinator,
+        statementSent: false,
+      });
       return Promise.reject(err);
     }
     return new Promise<T>((resolve, reject) => {
       const seqid = this.client.seqid() + 1;
       const timer = setTimeout(() => {
-        this.fail(new RpcTimeoutError(`${method} to ${this.opts.coordinator} got no answer within ${timeoutMs} ms`, { coordinator: this.opts.coordinator }));
+        this.fail(
+          new RpcTimeoutError(`${method} to ${this.opts.coordinator} got no answer within ${timeoutMs} ms`, {
+            coordinator: this.opts.coordinator,
+          }),
+        );
       }, timeoutMs);
       timer.unref();
       const sentAt = performance.now();
@@ -260,7 +272,13 @@ export class RpcChannel {
         clearTimeout(timer);
         this.inFlight.pop();
         delete this.client._reqs[seqid];
-        reject(new ProtocolError(`could not encode ${method}: ${(err as Error).message}`, { cause: err, coordinator: this.opts.coordinator, statementSent: false }));
+        reject(
+          new ProtocolError(`could not encode ${method}: ${(err as Error).message}`, {
+            cause: err,
+            coordinator: this.opts.coordinator,
+            statementSent: false,
+          }),
+        );
         return;
       } finally {
         wrote();
@@ -288,7 +306,10 @@ export class RpcChannel {
         this.dispatch(this.reader.push(chunk));
       }
     } catch (err) {
-      const e = err instanceof ImpalaError ? err : new ProtocolError(`bad answer from ${this.opts.coordinator}: ${(err as Error).message}`, { cause: err });
+      const e =
+        err instanceof ImpalaError
+          ? err
+          : new ProtocolError(`bad answer from ${this.opts.coordinator}: ${(err as Error).message}`, { cause: err });
       e.coordinator = this.opts.coordinator;
       this.fail(e);
     }
@@ -323,7 +344,9 @@ export class RpcChannel {
       try {
         this.client[`recv_${expected.method}`]!(proto, header.mtype, header.rseqid);
       } catch (err) {
-        throw new ProtocolError(`malformed ${expected.method} answer from ${this.opts.coordinator}: ${(err as Error).message}`, { cause: err });
+        throw new ProtocolError(`malformed ${expected.method} answer from ${this.opts.coordinator}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }
   }

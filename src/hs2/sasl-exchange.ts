@@ -40,7 +40,13 @@ export interface SaslMechanism {
  * Runs the negotiation on a fresh socket. Resolves with the frame parser,
  * which already holds any bytes that followed the server's COMPLETE.
  */
-export function saslHandshake(socket: net.Socket, mechanism: SaslMechanism, coordinator: string, deadline: number, maxFrameBytes: number): Promise<FrameParser> {
+export function saslHandshake(
+  socket: net.Socket,
+  mechanism: SaslMechanism,
+  coordinator: string,
+  deadline: number,
+  maxFrameBytes: number,
+): Promise<FrameParser> {
   const parser = new FrameParser(maxFrameBytes);
   return new Promise((resolve, reject) => {
     let done = false;
@@ -48,7 +54,10 @@ export function saslHandshake(socket: net.Socket, mechanism: SaslMechanism, coor
     let completed = false;
     // Mechanism steps are asynchronous (Kerberos calls): server messages are handled one at a time, in order.
     let work: Promise<void> = Promise.resolve();
-    const timer = setTimeout(() => fail(new ConnectTimeoutError(`SASL ${mechanism.name} negotiation with ${coordinator} timed out`, { coordinator })), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => fail(new ConnectTimeoutError(`SASL ${mechanism.name} negotiation with ${coordinator} timed out`, { coordinator })),
+      Math.max(0, deadline - Date.now()),
+    );
     timer.unref();
     function cleanup(): void {
       clearTimeout(timer);
@@ -67,10 +76,18 @@ export function saslHandshake(socket: net.Socket, mechanism: SaslMechanism, coor
       if (!done) socket.write(encodeSaslMessage(status, step.payload));
     }
     function onClose(): void {
-      fail(new ConnectionClosedError(`${coordinator} closed the connection during SASL negotiation`, { coordinator, statementSent: false }));
+      fail(
+        new ConnectionClosedError(`${coordinator} closed the connection during SASL negotiation`, { coordinator, statementSent: false }),
+      );
     }
     function onError(err: Error): void {
-      fail(new ConnectionClosedError(`SASL negotiation with ${coordinator} failed: ${err.message}`, { coordinator, cause: err, statementSent: false }));
+      fail(
+        new ConnectionClosedError(`SASL negotiation with ${coordinator} failed: ${err.message}`, {
+          coordinator,
+          cause: err,
+          statementSent: false,
+        }),
+      );
     }
     function failWith(err: unknown): void {
       if (err instanceof ImpalaError) {
@@ -78,7 +95,13 @@ export function saslHandshake(socket: net.Socket, mechanism: SaslMechanism, coor
         err.statementSent = false;
         fail(err);
       } else {
-        fail(new ProtocolError(`SASL ${mechanism.name} negotiation with ${coordinator} failed: ${(err as Error)?.message ?? String(err)}`, { coordinator, cause: err, statementSent: false }));
+        fail(
+          new ProtocolError(`SASL ${mechanism.name} negotiation with ${coordinator} failed: ${(err as Error)?.message ?? String(err)}`, {
+            coordinator,
+            cause: err,
+            statementSent: false,
+          }),
+        );
       }
     }
     async function handle(status: number, payload: Buffer): Promise<void> {

@@ -67,7 +67,12 @@ export function gssServiceName(auth: ResolvedGssapiAuth, host: string): string {
 
 /** Which {@link AuthFailureReason} a Kerberos library message means. */
 export function kerberosReason(message: string): AuthFailureReason {
-  if (/no kerberos credentials|no credentials cache|no credentials were supplied|credentials cache .*not found|can't find client principal|ccache .*empty|matching credential not found/i.test(message)) return 'no-ticket';
+  if (
+    /no kerberos credentials|no credentials cache|no credentials were supplied|credentials cache .*not found|can't find client principal|ccache .*empty|matching credential not found/i.test(
+      message,
+    )
+  )
+    return 'no-ticket';
   if (/not found in kerberos database|server not found|unknown server/i.test(message)) return 'unknown-principal';
   if (/clock skew/i.test(message)) return 'clock-skew';
   if (/cannot contact any kdc|cannot find kdc|unable to reach any kdc/i.test(message)) return 'kdc-unreachable';
@@ -124,9 +129,16 @@ export async function gssapiMechanism(auth: ResolvedGssapiAuth, host: string, co
       } catch (err) {
         throw kerberosFailure(err, 'security layer negotiation', coordinator);
       }
-      if (offer.length !== 4) throw new ProtocolError(`${coordinator} sent a SASL GSSAPI security layer offer of ${offer.length} bytes, not 4`, { coordinator, statementSent: false });
+      if (offer.length !== 4)
+        throw new ProtocolError(`${coordinator} sent a SASL GSSAPI security layer offer of ${offer.length} bytes, not 4`, {
+          coordinator,
+          statementSent: false,
+        });
       if ((offer[0]! & NO_SECURITY_LAYER) === 0) {
-        throw new AuthenticationError(`${coordinator} requires a SASL integrity or privacy layer (sasl_qop auth-int/auth-conf), which impala-pool does not speak; use TLS for protection`, { coordinator, reason: 'kerberos' });
+        throw new AuthenticationError(
+          `${coordinator} requires a SASL integrity or privacy layer (sasl_qop auth-int/auth-conf), which impala-pool does not speak; use TLS for protection`,
+          { coordinator, reason: 'kerberos' },
+        );
       }
       // No layer, no buffer size, no authorization id (authorize as the authenticated principal).
       try {
@@ -139,7 +151,10 @@ export async function gssapiMechanism(auth: ResolvedGssapiAuth, host: string, co
     refused: (text) => {
       // A server that names the cause (clock skew, say) lets the caller see it in the reason too.
       const reason = kerberosReason(text);
-      return new AuthenticationError(`${coordinator} rejected Kerberos (SASL GSSAPI) authentication: ${text}`, { coordinator, reason: reason === 'kerberos' ? 'rejected' : reason });
+      return new AuthenticationError(`${coordinator} rejected Kerberos (SASL GSSAPI) authentication: ${text}`, {
+        coordinator,
+        reason: reason === 'kerberos' ? 'rejected' : reason,
+      });
     },
   };
 }

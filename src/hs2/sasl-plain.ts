@@ -15,11 +15,19 @@ export function plainMechanism(auth: ResolvedPlainAuth, coordinator: string): Sa
     name: 'PLAIN',
     initial: () => ({
       // The one place the password is revealed: straight into the bytes on the wire.
-      payload: Buffer.concat([Buffer.from([0]), Buffer.from(auth.username, 'utf8'), Buffer.from([0]), Buffer.from(auth.password.reveal(), 'utf8')]),
+      payload: Buffer.concat([
+        Buffer.from([0]),
+        Buffer.from(auth.username, 'utf8'),
+        Buffer.from([0]),
+        Buffer.from(auth.password.reveal(), 'utf8'),
+      ]),
       complete: true,
     }),
     challenge: () => {
-      throw new ProtocolError(`${coordinator} sent a SASL challenge to PLAIN, which has nothing more to say`, { coordinator, statementSent: false });
+      throw new ProtocolError(`${coordinator} sent a SASL challenge to PLAIN, which has nothing more to say`, {
+        coordinator,
+        statementSent: false,
+      });
     },
     refused: (reason) => new AuthenticationError(`${coordinator} rejected SASL PLAIN authentication: ${reason}`, { coordinator }),
   };

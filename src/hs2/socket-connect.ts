@@ -30,7 +30,13 @@ export function tlsConnectOptions(opts: Pick<ResolvedConnectOptions, 'host' | 't
 }
 
 /** Certificate checks that failed for want of a trusted CA. */
-const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
 
 /**
  * What a TLS failure means and what to set, for the errors users meet when
@@ -44,7 +50,8 @@ export function tlsAdvice(err: NodeJS.ErrnoException, opts: Pick<ResolvedConnect
   if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `the certificate it presented is not issued for "${name}" (${err.code}); when every coordinator presents one certificate for a shared or wildcard name, set tls.servername to that name`;
   }
-  if (UNTRUSTED.has(err.code)) return `its certificate is not signed by a trusted CA (${err.code}); set tls.ca to the certificate of the CA that issued it`;
+  if (UNTRUSTED.has(err.code))
+    return `its certificate is not signed by a trusted CA (${err.code}); set tls.ca to the certificate of the CA that issued it`;
   if (err.code === 'CERT_HAS_EXPIRED' || err.code === 'CERT_NOT_YET_VALID') return `its certificate is not valid now (${err.code})`;
   return undefined;
 }
@@ -65,9 +72,12 @@ export function openSocket(opts: ResolvedConnectOptions, deadline: number): Prom
     } else {
       socket = net.connect({ host: opts.host, port: opts.port });
     }
-    const timer = setTimeout(() => {
-      fail(new ConnectTimeoutError(`connect to ${coordinator} timed out after ${opts.connectTimeoutMs} ms`, { coordinator }));
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        fail(new ConnectTimeoutError(`connect to ${coordinator} timed out after ${opts.connectTimeoutMs} ms`, { coordinator }));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     timer.unref();
 
     function cleanup(): void {
@@ -82,7 +92,9 @@ export function openSocket(opts: ResolvedConnectOptions, deadline: number): Prom
     }
     function onError(err: NodeJS.ErrnoException): void {
       const what = opts.tls && socket.connecting === false ? 'TLS handshake with' : 'connect to';
-      fail(new ConnectError(`${what} ${coordinator} failed: ${tlsAdvice(err, opts) ?? err.code ?? err.message}`, { cause: err, coordinator }));
+      fail(
+        new ConnectError(`${what} ${coordinator} failed: ${tlsAdvice(err, opts) ?? err.code ?? err.message}`, { cause: err, coordinator }),
+      );
     }
     function onReady(): void {
       cleanup();

@@ -44,7 +44,10 @@ const KNOWN = ['signal', 'timeoutMs', 'queryOptions', 'rowMode', 'profile'] as c
  *
  * @throws TypeError naming the bad option
  */
-export function resolveStatementOptions(options: StatementOptions | undefined, extraKnown: readonly string[] = []): ResolvedStatementOptions {
+export function resolveStatementOptions(
+  options: StatementOptions | undefined,
+  extraKnown: readonly string[] = [],
+): ResolvedStatementOptions {
   if (options === undefined) return { signal: undefined, timeoutMs: undefined, queryOptions: {}, rowMode: 'object', profile: false };
   if (options === null || typeof options !== 'object') throw new TypeError(`statement options must be an object, got ${describe(options)}`);
   rejectUnknown('statement', options, [...KNOWN, ...extraKnown]);

@@ -19,7 +19,11 @@ export function checkStatus(status: TCLITypes.TStatus | undefined | null, what: 
   // TStatus is required in every HS2 answer: one without it is not an answer.
   if (!status) throw new ProtocolError(`${what} answer from ${ctx.coordinator} has no status`, ctx);
   const code = status.statusCode;
-  if (code === tcli.TStatusCode.SUCCESS_STATUS || code === tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS || code === tcli.TStatusCode.STILL_EXECUTING_STATUS) {
+  if (
+    code === tcli.TStatusCode.SUCCESS_STATUS ||
+    code === tcli.TStatusCode.SUCCESS_WITH_INFO_STATUS ||
+    code === tcli.TStatusCode.STILL_EXECUTING_STATUS
+  ) {
     return;
   }
   throw serverError(status.errorMessage, status.sqlState, status.errorCode, `${what} failed`, ctx);

@@ -53,15 +53,18 @@ export function parseAddress(value: unknown, defaultPort: number, name: string, 
     if (!(port >= 1 && port <= 65535)) throw new TypeError(`option ${name} has an invalid port (must be 1 to 65535)`);
     return { host, port, weight: 1 };
   }
-  if (value === null || typeof value !== 'object') throw new TypeError(`option ${name} must be a string or { host, port, weight }, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object')
+    throw new TypeError(`option ${name} must be a string or { host, port, weight }, got ${describe(value)}`);
   const v = value as CoordinatorAddress;
   rejectUnknown(name, v, ['host', 'port', 'weight', 'transport']);
   if (v.host === undefined) throw new TypeError(`option ${name}.host is required`);
   if (typeof v.host !== 'string' || !isHostName(v.host)) throw new TypeError(`option ${name}.host must be a host name or IP address`);
   const weight = v.weight ?? 1;
-  if (typeof weight !== 'number' || !(weight > 0 && weight <= 1000)) throw new TypeError(`option ${name}.weight must be a number above 0 and at most 1000, got ${describe(weight)}`);
+  if (typeof weight !== 'number' || !(weight > 0 && weight <= 1000))
+    throw new TypeError(`option ${name}.weight must be a number above 0 and at most 1000, got ${describe(weight)}`);
   const transport = v.transport;
-  if (transport !== undefined && transport !== 'tcp' && transport !== 'http') throw new TypeError(`option ${name}.transport must be 'tcp' or 'http', got ${describe(transport)}`);
+  if (transport !== undefined && transport !== 'tcp' && transport !== 'http')
+    throw new TypeError(`option ${name}.transport must be 'tcp' or 'http', got ${describe(transport)}`);
   const port = intOption(`${name}.port`, v.port, transport === 'http' ? defaultHttpPort : defaultPort, 1, 65535);
   return { host: v.host, port, weight, ...(transport ? { transport } : {}) };
 }

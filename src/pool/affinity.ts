@@ -39,8 +39,19 @@ export class AffinityTable {
   ) {
     // ttlResolution 0: lru-cache otherwise reuses one clock reading for a
     // millisecond, which hides an injected clock's jumps.
-    this.keys = new LRUCache({ max: options.maxEntries, ttl: options.affinityTtlMs, updateAgeOnGet: true, perf: { now }, ttlResolution: 0 });
-    this.tables = new LRUCache({ max: options.maxEntries, ttl: Math.max(1, options.catalogPropagationMs), perf: { now }, ttlResolution: 0 });
+    this.keys = new LRUCache({
+      max: options.maxEntries,
+      ttl: options.affinityTtlMs,
+      updateAgeOnGet: true,
+      perf: { now },
+      ttlResolution: 0,
+    });
+    this.tables = new LRUCache({
+      max: options.maxEntries,
+      ttl: Math.max(1, options.catalogPropagationMs),
+      perf: { now },
+      ttlResolution: 0,
+    });
   }
 
   /** The coordinator an affinity key is pinned to, if any (refreshes its TTL). */

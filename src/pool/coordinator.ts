@@ -267,7 +267,15 @@ export class Coordinator implements Candidate {
     // useless, and any other left idle about as long is probably gone too.
     const sessionGone = err !== undefined && serverErrorKind(err) === 'session-gone';
     if (sessionGone && info) this.learnIdleLimit(info.idleBeforeBorrow);
-    if ((err !== undefined && isConnectionFatal(err)) || sessionGone || !conn.open || expired || conn.sessionChanged || owed || this.closing) {
+    if (
+      (err !== undefined && isConnectionFatal(err)) ||
+      sessionGone ||
+      !conn.open ||
+      expired ||
+      conn.sessionChanged ||
+      owed ||
+      this.closing
+    ) {
       void this.pool.destroy(conn).catch(() => {});
     } else {
       if (info) info.idleSince = this.clock.now();
@@ -351,13 +359,20 @@ export class Coordinator implements Candidate {
     this.counted.add(why);
     // Callers waiting for a connection here would wait on connects it will not answer either.
     if (this.line.size > 0) {
-      const err = new RpcTimeoutError(`gave up waiting for a connection to ${this.id}: ${why.message}`, { coordinator: this.id, cause: why, statementSent: false });
+      const err = new RpcTimeoutError(`gave up waiting for a connection to ${this.id}: ${why.message}`, {
+        coordinator: this.id,
+        cause: why,
+        statementSent: false,
+      });
       this.line.rejectAll(err);
     }
     for (const work of [...this.active]) {
       const call = work.conn?.pendingCall;
       if (!call) continue;
-      const err = new RpcTimeoutError(`gave up on ${this.id} while ${call.method} waited for its answer: ${why.message}`, { coordinator: this.id, cause: why });
+      const err = new RpcTimeoutError(`gave up on ${this.id} while ${call.method} waited for its answer: ${why.message}`, {
+        coordinator: this.id,
+        cause: why,
+      });
       work.abandon(err);
     }
   }
@@ -479,7 +494,13 @@ export class Coordinator implements Candidate {
         ? raw
         : new ConnectError(`connect to ${this.id} failed: ${raw.message}`, { coordinator: this.id, cause: raw });
     err.coordinator ??= this.id;
-    debug('connect to %s failed (%s: %s); connects there back off, %d waiting caller(s) fail over', this.id, err.code, err.message, this.line.size);
+    debug(
+      'connect to %s failed (%s: %s); connects there back off, %d waiting caller(s) fail over',
+      this.id,
+      err.code,
+      err.message,
+      this.line.size,
+    );
     // Everyone waiting here fails over now, with the real cause, rather than
     // wait out the backoff (or hear of the ejection this failure may cause).
     this.line.rejectAll(err);

@@ -157,7 +157,10 @@ export class HealthChecker {
   private async probeConnection(c: Coordinator, timeoutMs: number): Promise<Hs2Connection> {
     const existing = this.probes.get(c);
     if (existing?.open) return existing;
-    const conn = await Hs2Connection.open({ ...c.connectOptions, connectTimeoutMs: Math.min(timeoutMs, c.connectOptions.connectTimeoutMs) });
+    const conn = await Hs2Connection.open({
+      ...c.connectOptions,
+      connectTimeoutMs: Math.min(timeoutMs, c.connectOptions.connectTimeoutMs),
+    });
     if (this.stopped) {
       conn.destroy();
       throw new Error('health checker stopped');

@@ -134,7 +134,6 @@ export interface ResolvedPoolOptions {
 
 const CONNECTION_KEYS = CONNECTION_OPTION_KEYS;
 
-
 /**
  * Checks pool options and fills defaults. Connection options are checked
  * here and again when each connection opens; `auth` is resolved (the result
@@ -167,7 +166,8 @@ export function resolvePoolOptions(options: PoolOptions | string): ResolvedPoolO
   const maxConn = intOption('maxConnectionsPerCoordinator', o.maxConnectionsPerCoordinator, 10, 1, 100_000);
   const minConn = intOption('minConnectionsPerCoordinator', o.minConnectionsPerCoordinator, 0, 0, maxConn);
   const ratio = o.retryBudgetRatio ?? 0.2;
-  if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 10)) throw new TypeError(`option retryBudgetRatio must be a number from 0 to 10, got ${describe(ratio)}`);
+  if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 10))
+    throw new TypeError(`option retryBudgetRatio must be a number from 0 to 10, got ${describe(ratio)}`);
   if (o.clock !== undefined && typeof o.clock?.now !== 'function') throw new TypeError('option clock must have a now() method');
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('option random must be a function');
   // Each connection checks them again; checking once here reports a bad one at construction.

@@ -19,7 +19,14 @@
  * @module
  * @internal
  */
-import { ImpalaError, NoHealthyCoordinatorError, PoolClosedError, ProtocolError, isConnectionFatal, type AttemptFailure } from '../errors.js';
+import {
+  ImpalaError,
+  NoHealthyCoordinatorError,
+  PoolClosedError,
+  ProtocolError,
+  isConnectionFatal,
+  type AttemptFailure,
+} from '../errors.js';
 import type { Hs2Connection } from '../hs2/connection.js';
 import type { StopCondition } from '../hs2/deadline.js';
 import { replayStatements, type SessionState } from '../hs2/session-state.js';
@@ -132,7 +139,12 @@ export async function* streamStatement<R>(ctx: PoolContext, call: StatementCall,
 /** Opens a lease: routes (no statement yet), borrows a connection, redispatches failed connects. */
 export async function openLease(ctx: PoolContext, call: StatementCall): Promise<LeaseBinding> {
   // Filled in by the attempt that gets a connection.
-  const lease: LeaseBinding = { coordinator: undefined as unknown as Coordinator, conn: undefined, state: { database: undefined, options: {} }, busy: 0 };
+  const lease: LeaseBinding = {
+    coordinator: undefined as unknown as Coordinator,
+    conn: undefined,
+    state: { database: undefined, options: {} },
+    busy: 0,
+  };
   const attempts = new Attempts(ctx, { ...call, lease: undefined }, lease);
   for (;;) {
     const a = attempts.next();
@@ -242,7 +254,14 @@ class Attempts {
     if (statement && recordLatency) coordinator.recordStatement(ms);
     this.finishConnection(a, undefined);
     if (statement && this.ctx.options.ddl === 'pin') this.ctx.affinity.pinWrites(statement, this.call.database, coordinator.id);
-    if (statement) publish(channels.statement, () => ({ coordinator: coordinator.id, verb: statement.verb, durationMs: ms, attempt: a.number, ok: true }));
+    if (statement)
+      publish(channels.statement, () => ({
+        coordinator: coordinator.id,
+        verb: statement.verb,
+        durationMs: ms,
+        attempt: a.number,
+        ok: true,
+      }));
   }
 
   /** The caller left before the end (a stream it broke out of): no verdict on the coordinator. */
@@ -252,7 +271,14 @@ class Attempts {
     const statement = this.call.statement;
     if (statement) {
       const ms = this.ctx.clock.now() - a.started;
-      publish(channels.statement, () => ({ coordinator: a.coordinator.id, verb: statement.verb, durationMs: ms, attempt: a.number, ok: true, abandoned: true }));
+      publish(channels.statement, () => ({
+        coordinator: a.coordinator.id,
+        verb: statement.verb,
+        durationMs: ms,
+        attempt: a.number,
+        ok: true,
+        abandoned: true,
+      }));
     }
   }
 
@@ -275,18 +301,39 @@ class Attempts {
     const statement = this.call.statement;
     if (statement) {
       const ms = this.ctx.clock.now() - a.started;
-      publish(channels.statement, () => ({ coordinator: coordinator.id, verb: statement.verb, durationMs: ms, attempt: a.number, ok: false, code: err.code }));
+      publish(channels.statement, () => ({
+        coordinator: coordinator.id,
+        verb: statement.verb,
+        durationMs: ms,
+        attempt: a.number,
+        ok: false,
+        code: err.code,
+      }));
     }
     noteFailure(this.ctx, coordinator, err);
     if (err.code === 'IMPALA_ABORTED' || err.code === 'IMPALA_QUERY_TIMEOUT') return this.stopped(err);
     const decision = decideRetry({ error: err, statement: statement ?? NO_STATEMENT, rowsDelivered });
     if (decision.action === 'fail') {
       // The one refusal the pool decides on its own; server answers and rows already delivered speak for themselves.
-      if (decision.error.code === 'IMPALA_OUTCOME_UNKNOWN') debug('no retry: %s on %s may have been applied (%s: %s); not run again', statement?.verb || 'statement', coordinator.id, err.code, err.message);
+      if (decision.error.code === 'IMPALA_OUTCOME_UNKNOWN')
+        debug(
+          'no retry: %s on %s may have been applied (%s: %s); not run again',
+          statement?.verb || 'statement',
+          coordinator.id,
+          err.code,
+          err.message,
+        );
       return decision.error;
     }
     if (this.count >= this.ctx.options.maxAttempts) {
-      debug('no retry: attempt %d on %s failed (%s: %s) and maxAttempts (%d) is reached', a.number, coordinator.id, err.code, err.message, this.ctx.options.maxAttempts);
+      debug(
+        'no retry: attempt %d on %s failed (%s: %s) and maxAttempts (%d) is reached',
+        a.number,
+        coordinator.id,
+        err.code,
+        err.message,
+        this.ctx.options.maxAttempts,
+      );
       this.failures.push(failureOf(coordinator, err));
       this.last = err;
       return this.exhausted();
@@ -302,7 +349,13 @@ class Attempts {
     if (decision.reason === 'session-gone') this.tried.delete(coordinator.id);
     this.failures.push(failureOf(coordinator, err));
     this.last = err;
-    announceRetry(this.ctx, { coordinator: coordinator.id, attempt: a.number, code: err.code, message: err.message, reason: decision.reason });
+    announceRetry(this.ctx, {
+      coordinator: coordinator.id,
+      attempt: a.number,
+      code: err.code,
+      message: err.message,
+      reason: decision.reason,
+    });
     return undefined;
   }
 
@@ -349,7 +402,8 @@ class Attempts {
     const previous = lease.conn;
     const wasOpen = previous?.open ?? true;
     if (previous && lease.coordinator) lease.coordinator.release(previous);
-    if (!wasOpen && previous) this.ctx.emit('reconnect', { coordinator: a.coordinator.id, reason: previous.closedReason?.message ?? 'session connection closed' });
+    if (!wasOpen && previous)
+      this.ctx.emit('reconnect', { coordinator: a.coordinator.id, reason: previous.closedReason?.message ?? 'session connection closed' });
     lease.coordinator = a.coordinator;
     lease.conn = conn;
   }
@@ -411,7 +465,11 @@ function sameState(a: SessionState, b: SessionState): boolean {
 }
 
 /** Query options the pool adds: SYNC_DDL for DDL/DML in `ddl: 'sync'` mode. */
-export function poolQueryOptions(options: ResolvedPoolOptions, statement: Classification, own: Record<string, string> | undefined): Record<string, string> {
+export function poolQueryOptions(
+  options: ResolvedPoolOptions,
+  statement: Classification,
+  own: Record<string, string> | undefined,
+): Record<string, string> {
   if (options.ddl === 'sync' && (statement.kind === 'ddl' || statement.kind === 'dml')) return { ...own, SYNC_DDL: '1' };
   return own ?? {};
 }
@@ -448,5 +506,8 @@ function toImpalaError(raw: unknown, coordinator: string): ImpalaError {
     raw.coordinator ??= coordinator;
     return raw;
   }
-  return new ProtocolError(`unexpected failure talking to ${coordinator}: ${String((raw as Error)?.message ?? raw)}`, { cause: raw, coordinator });
+  return new ProtocolError(`unexpected failure talking to ${coordinator}: ${String((raw as Error)?.message ?? raw)}`, {
+    cause: raw,
+    coordinator,
+  });
 }

@@ -30,7 +30,17 @@ import {
   type SchemasOptions,
   type TablesOptions,
 } from '../hs2/metadata.js';
-import type { CatalogRow, ColumnRow, CrossReferenceRow, FunctionRow, PrimaryKeyRow, SchemaRow, TableRow, TableTypeRow, TypeInfoRow } from '../hs2/metadata-rows.js';
+import type {
+  CatalogRow,
+  ColumnRow,
+  CrossReferenceRow,
+  FunctionRow,
+  PrimaryKeyRow,
+  SchemaRow,
+  TableRow,
+  TableTypeRow,
+  TypeInfoRow,
+} from '../hs2/metadata-rows.js';
 import type { Row } from '../hs2/row-set.js';
 import type { StatementOptions } from '../hs2/statement-options.js';
 import type { StatementParams } from '../sql/prepare.js';

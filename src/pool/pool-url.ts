@@ -54,9 +54,12 @@ export function readPoolUrl(url: unknown): PoolOptions {
   // unencoded '/', '?' or '#': the "hosts" hold a piece of the password, so
   // nothing of the URL may be repeated.
   if (rest.includes('@')) {
-    throw urlError("an '@' appears after the host list; '/', '?', '#' and '@' in credentials must be percent-encoded (%2F, %3F, %23, %40), as must an '@' in an option");
+    throw urlError(
+      "an '@' appears after the host list; '/', '?', '#' and '@' in credentials must be percent-encoded (%2F, %3F, %23, %40), as must an '@' in an option",
+    );
   }
-  if (rest.includes('#')) throw urlError("it has a '#' fragment, which means nothing to a pool; a '#' in a password must be percent-encoded as %23");
+  if (rest.includes('#'))
+    throw urlError("it has a '#' fragment, which means nothing to a pool; a '#' in a password must be percent-encoded as %23");
   const at = authority.lastIndexOf('@');
   const options: PoolOptions = { hosts: parseHostList(at < 0 ? authority : authority.slice(at + 1)) };
   if (at >= 0) parseUserinfo(authority.slice(0, at), options);
@@ -121,15 +124,18 @@ function urlHost(raw: string, n: number): string {
     if (tail !== '' && !tail.startsWith(':')) throw urlError(`host ${n} has something other than ':port' after its IPv6 address`);
   } else {
     const colon = raw.indexOf(':');
-    if (colon >= 0 && raw.indexOf(':', colon + 1) >= 0) throw urlError(`host ${n} has more than one ':'; an IPv6 address goes in brackets, e.g. [::1]:21050`);
+    if (colon >= 0 && raw.indexOf(':', colon + 1) >= 0)
+      throw urlError(`host ${n} has more than one ':'; an IPv6 address goes in brackets, e.g. [::1]:21050`);
     const name = colon < 0 ? raw : raw.slice(0, colon);
     if (name === '') throw urlError(`host ${n} has a port but no name`);
-    if (!isHostName(name)) throw urlError(`host ${n} is not a host name or IP address (letters, digits, '.', '-' and '_'; IPv6 in brackets)`);
+    if (!isHostName(name))
+      throw urlError(`host ${n} is not a host name or IP address (letters, digits, '.', '-' and '_'; IPv6 in brackets)`);
     tail = colon < 0 ? '' : raw.slice(colon);
   }
   if (tail !== '') {
     const port = tail.slice(1);
-    if (!/^\d{1,5}$/.test(port) || !(Number(port) >= 1 && Number(port) <= 65535)) throw urlError(`port of host ${n} must be a number from 1 to 65535`);
+    if (!/^\d{1,5}$/.test(port) || !(Number(port) >= 1 && Number(port) <= 65535))
+      throw urlError(`port of host ${n} must be a number from 1 to 65535`);
   }
   return raw;
 }
@@ -150,7 +156,8 @@ function rejectDuplicateHosts(options: PoolOptions): void {
 }
 
 function databaseName(name: string, part: string): string {
-  if (!DATABASE_NAME.test(name)) throw urlError(`${part} must be 1 to 128 letters, digits or underscores (Impala's rule for database names)`);
+  if (!DATABASE_NAME.test(name))
+    throw urlError(`${part} must be 1 to 128 letters, digits or underscores (Impala's rule for database names)`);
   return name;
 }
 

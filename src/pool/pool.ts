@@ -21,7 +21,17 @@ import {
   type SchemasOptions,
   type TablesOptions,
 } from '../hs2/metadata.js';
-import type { CatalogRow, ColumnRow, CrossReferenceRow, FunctionRow, PrimaryKeyRow, SchemaRow, TableRow, TableTypeRow, TypeInfoRow } from '../hs2/metadata-rows.js';
+import type {
+  CatalogRow,
+  ColumnRow,
+  CrossReferenceRow,
+  FunctionRow,
+  PrimaryKeyRow,
+  SchemaRow,
+  TableRow,
+  TableTypeRow,
+  TypeInfoRow,
+} from '../hs2/metadata-rows.js';
 import type { Row } from '../hs2/row-set.js';
 import type { StatementParams } from '../sql/prepare.js';
 import { AffinityTable } from './affinity.js';
@@ -94,7 +104,10 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
     super();
     this.options = resolvePoolOptions(options);
     const o = this.options;
-    this.affinity = new AffinityTable({ affinityTtlMs: o.affinityTtlMs, catalogPropagationMs: o.catalogPropagationMs, maxEntries: 10_000 }, () => o.clock.now());
+    this.affinity = new AffinityTable(
+      { affinityTtlMs: o.affinityTtlMs, catalogPropagationMs: o.catalogPropagationMs, maxEntries: 10_000 },
+      () => o.clock.now(),
+    );
     const strategy = typeof o.strategy === 'string' ? createStrategy(o.strategy, o.random) : o.strategy;
     this.router = new Router(() => this.coordinatorList, strategy, this.affinity, o.ddl === 'pin');
     this.budget = new RetryBudget({ ratio: o.retryBudgetRatio, minPerSecond: o.retryBudgetMinPerSecond, windowMs: 10_000 }, o.clock);
@@ -156,7 +169,8 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
   /** Leases one HS2 session (JDBC style); call `release()` exactly once. */
   async connect(options?: SessionOptions): Promise<PoolConnection> {
     if (this.closed) throw new PoolClosedError();
-    if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('session options must be an object');
+    if (options !== undefined && (options === null || typeof options !== 'object'))
+      throw new TypeError('session options must be an object');
     const { affinityKey, ...wait } = options ?? {};
     if (affinityKey !== undefined && typeof affinityKey !== 'string') throw new TypeError('option affinityKey must be a string');
     const binding = await this.runner.open(affinityKey, wait);
@@ -306,7 +320,8 @@ export class ImpalaPool extends EventEmitter<PoolEventMap> {
           publish(channels.health, () => event);
           if (debug.enabled) {
             // An ejection says how long it lasts: when the next probe may bring the coordinator back.
-            const backoff = t.to === 'down' ? `; next probe in ${Math.max(0, Math.round(c.health.probeAt - this.options.clock.now()))} ms` : '';
+            const backoff =
+              t.to === 'down' ? `; next probe in ${Math.max(0, Math.round(c.health.probeAt - this.options.clock.now()))} ms` : '';
             debug('coordinator %s %s -> %s: %s%s', c.id, t.from, t.to, t.reason, backoff);
           }
           if (t.to === 'down') {

@@ -45,7 +45,11 @@ export function decideRetry({ error, statement, rowsDelivered }: AttemptFacts): 
     error: new OutcomeUnknownError(
       `${statement.verb || 'statement'} was sent to ${error.coordinator ?? 'a coordinator'} and then the connection failed ` +
         `(${error.message}); it may or may not have been applied, and it was not run again`,
-      { cause: error, ...(error.coordinator ? { coordinator: error.coordinator } : {}), ...(error.queryId ? { queryId: error.queryId } : {}) },
+      {
+        cause: error,
+        ...(error.coordinator ? { coordinator: error.coordinator } : {}),
+        ...(error.queryId ? { queryId: error.queryId } : {}),
+      },
     ),
   };
 }

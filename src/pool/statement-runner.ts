@@ -17,7 +17,15 @@ import type { Row } from '../hs2/row-set.js';
 import { resolveStatementOptions, type ResolvedStatementOptions, type StatementOptions } from '../hs2/statement-options.js';
 import { prepareStatement, type StatementParams } from '../sql/prepare.js';
 import { classifyMetadata } from './metadata-routing.js';
-import { openLease, poolQueryOptions, runStatement, streamStatement, type LeaseBinding, type PoolContext, type StatementCall } from './pipeline.js';
+import {
+  openLease,
+  poolQueryOptions,
+  runStatement,
+  streamStatement,
+  type LeaseBinding,
+  type PoolContext,
+  type StatementCall,
+} from './pipeline.js';
 
 /** Per-statement options of the pool's calls. */
 export interface PoolStatementOptions extends StatementOptions {
@@ -51,7 +59,12 @@ export class StatementRunner {
   ) {}
 
   /** Runs a query; see {@link ImpalaPool.query}. */
-  async query<R = Row>(sql: string, params: StatementParams, options: PoolStatementOptions | undefined, lease?: LeaseTarget): Promise<QueryResult<R>> {
+  async query<R = Row>(
+    sql: string,
+    params: StatementParams,
+    options: PoolStatementOptions | undefined,
+    lease?: LeaseTarget,
+  ): Promise<QueryResult<R>> {
     const p = this.prepare(sql, params, options, lease, 'statement');
     try {
       return await runStatement(this.ctx, p.call, (conn, stop) => conn.runQuery<R>(p.text, p.so, stop));
@@ -61,7 +74,12 @@ export class StatementRunner {
   }
 
   /** Runs a statement for its effect; see {@link ImpalaPool.execute}. */
-  async execute(sql: string, params: StatementParams, options: PoolStatementOptions | undefined, lease?: LeaseTarget): Promise<ExecuteResult> {
+  async execute(
+    sql: string,
+    params: StatementParams,
+    options: PoolStatementOptions | undefined,
+    lease?: LeaseTarget,
+  ): Promise<ExecuteResult> {
     const p = this.prepare(sql, params, options, lease, 'statement');
     try {
       return await runStatement(this.ctx, p.call, (conn, stop) => conn.runExecute(p.text, p.so, stop));
@@ -71,7 +89,12 @@ export class StatementRunner {
   }
 
   /** Streams a query's rows; see {@link ImpalaPool.stream}. */
-  async *stream<R = Row>(sql: string, params: StatementParams, options: PoolStatementOptions | undefined, lease?: LeaseTarget): AsyncGenerator<R, void, undefined> {
+  async *stream<R = Row>(
+    sql: string,
+    params: StatementParams,
+    options: PoolStatementOptions | undefined,
+    lease?: LeaseTarget,
+  ): AsyncGenerator<R, void, undefined> {
     const p = this.prepare(sql, params, options, lease, 'stream');
     try {
       yield* streamStatement(this.ctx, p.call, (conn, stop) => conn.runStream<R>(p.text, p.so, stop));
@@ -93,7 +116,9 @@ export class StatementRunner {
     const database = lease?.binding.state.database ?? this.defaultDatabase;
     const statement = classifyMetadata(call.verb, call.scope);
     try {
-      return await runStatement(this.ctx, { statement, database, affinityKey: key, stop, lease: lease?.binding }, (conn, s) => conn.runMetadata(call, s));
+      return await runStatement(this.ctx, { statement, database, affinityKey: key, stop, lease: lease?.binding }, (conn, s) =>
+        conn.runMetadata(call, s),
+      );
     } finally {
       stop.dispose();
     }

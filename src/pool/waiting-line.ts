@@ -72,20 +72,28 @@ export class WaitingLine {
     const { coordinator } = this.options;
     if (this.waiters.size >= this.options.maxWaiting) {
       return Promise.reject(
-        new ImpalaError(`${this.waiters.size} callers already wait for a connection to ${coordinator} (maxWaitingPerCoordinator)`, 'IMPALA_ACQUIRE_TIMEOUT', {
-          coordinator,
-          statementSent: false,
-        }),
+        new ImpalaError(
+          `${this.waiters.size} callers already wait for a connection to ${coordinator} (maxWaitingPerCoordinator)`,
+          'IMPALA_ACQUIRE_TIMEOUT',
+          {
+            coordinator,
+            statementSent: false,
+          },
+        ),
       );
     }
     return new Promise<Hs2Connection>((resolve, reject) => {
       let detach = (): void => {};
       const timer = setTimeout(() => {
         waiter.reject(
-          new ImpalaError(`no connection to ${coordinator} became free within ${this.options.acquireTimeoutMs} ms`, 'IMPALA_ACQUIRE_TIMEOUT', {
-            coordinator,
-            statementSent: false,
-          }),
+          new ImpalaError(
+            `no connection to ${coordinator} became free within ${this.options.acquireTimeoutMs} ms`,
+            'IMPALA_ACQUIRE_TIMEOUT',
+            {
+              coordinator,
+              statementSent: false,
+            },
+          ),
         );
       }, this.options.acquireTimeoutMs);
       timer.unref();

@@ -147,7 +147,9 @@ export function bindParameters(sql: string, params?: BindParams): string {
     let param: number | string;
     if (found === '?') {
       if (named) {
-        throw new TypeError(`the statement has a ? placeholder at offset ${at}, but params is an object: use :name placeholders with named params`);
+        throw new TypeError(
+          `the statement has a ? placeholder at offset ${at}, but params is an object: use :name placeholders with named params`,
+        );
       }
       if (used >= positional.length) {
         throw new TypeError(`the statement has more ? placeholders than the ${positional.length} params given`);
@@ -246,7 +248,9 @@ function endsAtCarriageReturn(sql: string, cr: number, end: number): boolean {
 
 /** Whitespace (Impala's: space, tab, CR, LF, FF) and punctuation that never joins a neighbouring token. */
 function separates(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c || code === 0x28 || code === 0x29 || code === 0x2c;
+  return (
+    code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c || code === 0x28 || code === 0x29 || code === 0x2c
+  );
 }
 
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c;

@@ -191,8 +191,10 @@ export class Scope {
 
 // Words that end a table reference instead of being its alias.
 const NOT_ALIAS = new Set(
-  ('ON USING JOIN INNER LEFT RIGHT FULL OUTER CROSS SEMI ANTI NATURAL WHERE GROUP HAVING ORDER LIMIT OFFSET ' +
-    'UNION EXCEPT INTERSECT MINUS WINDOW TABLESAMPLE FOR SET VALUES SELECT PARTITION WITH AS WHEN THEN').split(' '),
+  (
+    'ON USING JOIN INNER LEFT RIGHT FULL OUTER CROSS SEMI ANTI NATURAL WHERE GROUP HAVING ORDER LIMIT OFFSET ' +
+    'UNION EXCEPT INTERSECT MINUS WINDOW TABLESAMPLE FOR SET VALUES SELECT PARTITION WITH AS WHEN THEN'
+  ).split(' '),
 );
 const JOIN_MODIFIERS = new Set(['INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'SEMI', 'ANTI', 'NATURAL']);
 // After these, a comma no longer separates FROM entries.
@@ -385,7 +387,8 @@ export class Scanner {
     const [first = ''] = parts;
     let ref: TableRef | undefined;
     if (parts.length === 1 && scope.hasCte(first)) ref = undefined;
-    else if (parts.length >= 2 && scope.hasSource(first)) ref = undefined; // `FROM t a, a.items`: a collection of a
+    else if (parts.length >= 2 && scope.hasSource(first))
+      ref = undefined; // `FROM t a, a.items`: a collection of a
     else ref = toRef(parts);
     this.addRead(ref);
     this.skipTableSuffix();
@@ -440,4 +443,3 @@ export class Scanner {
     if (i !== -1) this.reads.splice(i, 1);
   }
 }
-

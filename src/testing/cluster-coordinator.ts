@@ -60,7 +60,8 @@ export interface ClusterCoordinator {
 
 /** @throws TypeError unless `ms` is a non-negative integer */
 export function checkLatency(ms: unknown): number {
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) throw new TypeError(`setLatency(ms) needs a non-negative integer, got ${String(ms)}`);
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0)
+    throw new TypeError(`setLatency(ms) needs a non-negative integer, got ${String(ms)}`);
   return ms;
 }
 
@@ -75,6 +76,7 @@ export function checkFault(fault: unknown): ProtocolFault | undefined {
 /** @throws TypeError unless `graceMs` is undefined or a non-negative integer; returns it or 5000 */
 export function checkGraceMs(options: { graceMs?: number } = {}): number {
   const graceMs = options.graceMs ?? 5000;
-  if (!Number.isInteger(graceMs) || graceMs < 0) throw new TypeError(`option graceMs must be a non-negative integer, got ${String(graceMs)}`);
+  if (!Number.isInteger(graceMs) || graceMs < 0)
+    throw new TypeError(`option graceMs must be a non-negative integer, got ${String(graceMs)}`);
   return graceMs;
 }

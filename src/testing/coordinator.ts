@@ -30,7 +30,10 @@ const MAX_FETCH_BYTES = 16 * 1024 * 1024;
 const SHUTDOWN_DRAIN_MS = 1000;
 
 /** Settings of one coordinator. */
-export interface CoordinatorConfig extends Omit<ResolvedClusterOptions, 'coordinators' | 'hosts' | 'ports' | 'catalogDelayMs' | 'isolation'> {
+export interface CoordinatorConfig extends Omit<
+  ResolvedClusterOptions,
+  'coordinators' | 'hosts' | 'ports' | 'catalogDelayMs' | 'isolation'
+> {
   /** Position in the cluster (0-based); names its web UI port. */
   index: number;
   /** Interface to listen on; also its host in a Kerberos principal's `_HOST`. */
@@ -75,9 +78,13 @@ export class Coordinator implements ClusterCoordinator {
       this.state.propagationDelayMs = bus.delayMs;
     }
     // impalad's --principal with _HOST: each coordinator accepts its own host's principal (or a shared one).
-    const kerberos = config.kerberos ? new KerberosAcceptor({ keytab: config.kerberos.keytab, principal: config.kerberos.principal, hostname: config.host }) : undefined;
+    const kerberos = config.kerberos
+      ? new KerberosAcceptor({ keytab: config.kerberos.keytab, principal: config.kerberos.principal, hostname: config.host })
+      : undefined;
     const createHandler = (info: ConnectionInfo): object =>
-      countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) => this.state.countRpc(method));
+      countingHandler(new Hs2Handler(this.state, info, { maxFetchBytes: MAX_FETCH_BYTES, maxFetchRows: MAX_FETCH_ROWS }), (method) =>
+        this.state.countRpc(method),
+      );
     const shared = {
       hostname: config.host,
       users: config.users,
@@ -292,10 +299,13 @@ export class Coordinator implements ClusterCoordinator {
     const idleQuery = this.config.idleQueryTimeoutMs;
     if ((idle === 0 && idleQuery === 0) || this.sweeper) return;
     const shortest = Math.min(...[idle, idleQuery].filter((t) => t > 0));
-    this.sweeper = setInterval(() => {
-      if (idleQuery > 0) this.expireIdleQueries(idleQuery);
-      if (idle > 0) this.expireIdle(idle);
-    }, Math.max(10, Math.min(1000, Math.floor(shortest / 4))));
+    this.sweeper = setInterval(
+      () => {
+        if (idleQuery > 0) this.expireIdleQueries(idleQuery);
+        if (idle > 0) this.expireIdle(idle);
+      },
+      Math.max(10, Math.min(1000, Math.floor(shortest / 4))),
+    );
     this.sweeper.unref();
   }
 
@@ -328,7 +338,10 @@ export class Coordinator implements ClusterCoordinator {
       // Work still running counts as activity.
       if (this.state.operationsOf(s).some((op) => !op.terminal)) continue;
       const last = new Date(Date.now() - (now - s.lastUsedMs)).toISOString();
-      this.state.closeSession(s, `Client session expired due to more than ${idleMs / 1000}s of inactivity (last activity was at: ${last}).`);
+      this.state.closeSession(
+        s,
+        `Client session expired due to more than ${idleMs / 1000}s of inactivity (last activity was at: ${last}).`,
+      );
     }
   }
 }

@@ -42,7 +42,9 @@ export function invalidSession(printableId: string): StatementError {
  * named a session another user opened (Impala's common/thrift/generate_error_codes.py).
  */
 export function unauthorizedSessionUser(connectionUser: string, sessionUser: string): StatementError {
-  return new StatementError(`The user authorized on the connection '${connectionUser}' does not match the session username '${sessionUser}'`);
+  return new StatementError(
+    `The user authorized on the connection '${connectionUser}' does not match the session username '${sessionUser}'`,
+  );
 }
 
 /** Impala's message for an operation handle it does not know. */
@@ -153,7 +155,10 @@ export function fromDuckDBError(err: unknown, ctx: DuckErrorContext): StatementE
 /** `name` as the statement wrote it after FROM/JOIN, with its database if it had one, lower-cased. */
 function writtenPath(sql: string, name: string): string {
   const clean = name.replace(/"/g, '').replace(/^memory\./, '');
-  const last = clean.split('.').pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const last = clean
+    .split('.')
+    .pop()!
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`\\b(?:from|join)\\s+((?:[\\w\`]+\\s*\\.\\s*)?\`?${last}\`?)(?!\\w)`, 'i');
   const m = re.exec(sql);
   return (m ? m[1]!.replace(/[`\s]/g, '') : clean).toLowerCase();
@@ -174,5 +179,7 @@ function describeToken(token: string): string {
 }
 
 const KEYWORDS = new Set(
-  'SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT OFFSET JOIN ON AS AND OR NOT NULL IS IN INSERT INTO VALUES CREATE TABLE DROP ALTER WITH UNION ALL DISTINCT CASE WHEN THEN ELSE END'.split(' '),
+  'SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT OFFSET JOIN ON AS AND OR NOT NULL IS IN INSERT INTO VALUES CREATE TABLE DROP ALTER WITH UNION ALL DISTINCT CASE WHEN THEN ELSE END'.split(
+    ' ',
+  ),
 );

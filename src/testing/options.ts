@@ -217,7 +217,8 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
 
 function resolveAdmission(value: unknown): Required<AdmissionOptions> | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') throw new TypeError('option admission must be { maxConcurrent, maxQueued?, queueTimeoutMs? }');
+  if (value === null || typeof value !== 'object')
+    throw new TypeError('option admission must be { maxConcurrent, maxQueued?, queueTimeoutMs? }');
   rejectUnknown('admission', value, ['maxConcurrent', 'maxQueued', 'queueTimeoutMs']);
   const a = value as Partial<AdmissionOptions>;
   if (a.maxConcurrent === undefined) throw new TypeError('option admission.maxConcurrent is required');
@@ -230,7 +231,8 @@ function resolveAdmission(value: unknown): Required<AdmissionOptions> | undefine
 
 function resolveHosts(value: unknown, coordinators: number): string[] {
   if (!Array.isArray(value)) return Array.from({ length: coordinators }, () => stringOption('host', value, '127.0.0.1')!);
-  if (value.length !== coordinators) throw new TypeError(`option host must be a string or an array of ${coordinators} hosts, one per coordinator`);
+  if (value.length !== coordinators)
+    throw new TypeError(`option host must be a string or an array of ${coordinators} hosts, one per coordinator`);
   return value.map((h, i) => stringOption(`host[${i}]`, h)!);
 }
 
@@ -265,7 +267,8 @@ function resolveTls(value: unknown): ServerTls | undefined {
   const pem = (v: unknown): boolean => (typeof v === 'string' && v.length > 0) || Buffer.isBuffer(v);
   if (!pem(key)) throw new TypeError('option tls.key must be a PEM string or Buffer');
   if (!pem(cert)) throw new TypeError('option tls.cert must be a PEM string or Buffer');
-  if (ca !== undefined && !(pem(ca) || (Array.isArray(ca) && ca.every(pem)))) throw new TypeError('option tls.ca must be PEM strings or Buffers');
+  if (ca !== undefined && !(pem(ca) || (Array.isArray(ca) && ca.every(pem))))
+    throw new TypeError('option tls.ca must be PEM strings or Buffers');
   if (requestCert !== undefined && typeof requestCert !== 'boolean') throw new TypeError('option tls.requestCert must be a boolean');
   if (requestCert && ca === undefined) throw new TypeError('option tls.requestCert needs tls.ca, the CA client certificates must chain to');
   return { key: key!, cert: cert!, ...(ca === undefined ? {} : { ca }), requestCert: requestCert ?? false };

@@ -269,8 +269,6 @@ export class MessageScanner {
   }
 
   private tooLarge(bytes: number): never {
-    throw new MessageTooLargeError(
-      `server message of at least ${bytes} bytes exceeds maxMessageBytes (${this.maxBytes})`,
-    );
+    throw new MessageTooLargeError(`server message of at least ${bytes} bytes exceeds maxMessageBytes (${this.maxBytes})`);
   }
 }

@@ -54,7 +54,12 @@ describe('interleave', () => {
   it('warms up, measures each contender the same number of times, alternating blocks', async () => {
     const calls: string[] = [];
     const passes: number[] = [];
-    const samples = await interleave([async () => calls.push('a'), async () => calls.push('b')], { iterations: 4, warmup: 1, blockSize: 2, onPass: (p) => passes.push(p) });
+    const samples = await interleave([async () => calls.push('a'), async () => calls.push('b')], {
+      iterations: 4,
+      warmup: 1,
+      blockSize: 2,
+      onPass: (p) => passes.push(p),
+    });
     expect(samples.map((s) => s.length)).toEqual([4, 4]);
     expect(calls.join('')).toBe('ab' + 'aabb' + 'bbaa');
     expect(passes).toEqual([0, 1]);
@@ -75,7 +80,7 @@ describe('targets', () => {
 });
 
 describe('machine load', () => {
-  it('reports other processes\' and this tree\'s CPU share over a stretch', async () => {
+  it("reports other processes' and this tree's CPU share over a stretch", async () => {
     const mark = markLoad();
     const until = performance.now() + 150;
     while (performance.now() < until); // busy: our own CPU time
@@ -115,7 +120,13 @@ describe('workload drivers', () => {
       workers: 2,
       durationMs: 300,
       seed: 1,
-      tasks: (w) => (w === 0 ? [{ sql: 'A', kind: 'query' }] : [{ sql: 'FAIL', kind: 'execute' }, { sql: 'NEVER', kind: 'query' }]),
+      tasks: (w) =>
+        w === 0
+          ? [{ sql: 'A', kind: 'query' }]
+          : [
+              { sql: 'FAIL', kind: 'execute' },
+              { sql: 'NEVER', kind: 'query' },
+            ],
       events: [{ atMs: 50, name: 'e', action: () => (fired += 1) }],
     });
     expect(fired).toBe(1);
@@ -128,14 +139,27 @@ describe('workload drivers', () => {
   });
 
   it('closed loop: a read that returns other rows than expected is a stale read', async () => {
-    const rec = await closedLoop(fakeSystem(5), { workers: 1, durationMs: 20, seed: 1, tasks: () => [{ sql: 'S', kind: 'query', expectRows: [{ n: 2 }] }] });
+    const rec = await closedLoop(fakeSystem(5), {
+      workers: 1,
+      durationMs: 20,
+      seed: 1,
+      tasks: () => [{ sql: 'S', kind: 'query', expectRows: [{ n: 2 }] }],
+    });
     expect(rec.samples[0]).toMatchObject({ ok: false });
     expect(rec.samples[0]!.error).toMatch(/^STALE_READ/);
   });
 
   it('open loop: latency counts from the scheduled arrival, so a line that builds up shows; past the bound arrivals are shed', async () => {
     // One worker, 20 ms per statement, 100 arrivals/s: the line grows by one every 20 ms.
-    const rec = await openLoop(fakeSystem(20), { ratePerSec: 100, durationMs: 300, workers: 1, maxOutstanding: 8, drainTimeoutMs: 2000, seed: 1, tasks: () => [{ sql: 'A', kind: 'query' }] });
+    const rec = await openLoop(fakeSystem(20), {
+      ratePerSec: 100,
+      durationMs: 300,
+      workers: 1,
+      maxOutstanding: 8,
+      drainTimeoutMs: 2000,
+      seed: 1,
+      tasks: () => [{ sql: 'A', kind: 'query' }],
+    });
     const lat = rec.samples.map((s) => s.endMs - s.scheduledMs);
     expect(rec.shed).toBeGreaterThan(0);
     expect(rec.samples.length + rec.shed + rec.unserved).toBe(30);
@@ -145,7 +169,15 @@ describe('workload drivers', () => {
   });
 
   it('open loop: what still waits when the drain time runs out is counted as unserved', async () => {
-    const rec = await openLoop(fakeSystem(50), { ratePerSec: 200, durationMs: 100, workers: 1, maxOutstanding: 100, drainTimeoutMs: 60, seed: 1, tasks: () => [{ sql: 'A', kind: 'query' }] });
+    const rec = await openLoop(fakeSystem(50), {
+      ratePerSec: 200,
+      durationMs: 100,
+      workers: 1,
+      maxOutstanding: 100,
+      drainTimeoutMs: 60,
+      seed: 1,
+      tasks: () => [{ sql: 'A', kind: 'query' }],
+    });
     expect(rec.unserved).toBeGreaterThan(0);
     expect(rec.samples.length + rec.unserved).toBe(20);
   });
@@ -258,10 +290,20 @@ describe('haproxy configuration', () => {
       ],
       statsSocket: '/tmp/x.sock',
     });
-    for (const line of ['maxconn     4000', 'option                  redispatch', 'retries                 3', 'timeout connect 5000', 'timeout client 3600s', 'timeout server 3600s', 'stats socket /tmp/x.sock']) {
+    for (const line of [
+      'maxconn     4000',
+      'option                  redispatch',
+      'retries                 3',
+      'timeout connect 5000',
+      'timeout client 3600s',
+      'timeout server 3600s',
+      'stats socket /tmp/x.sock',
+    ]) {
       expect(cfg).toContain(line);
     }
-    expect(cfg).toMatch(/listen impala-leastconn\n {4}bind 127\.0\.0\.1:2001\n {4}mode tcp\n {4}balance leastconn\n {4}server coordinator_0 127\.0\.0\.1:1001 check inter 2000 rise 2 fall 3\n {4}server coordinator_1 127\.0\.0\.1:1002 check inter 2000 rise 2 fall 3\n/);
+    expect(cfg).toMatch(
+      /listen impala-leastconn\n {4}bind 127\.0\.0\.1:2001\n {4}mode tcp\n {4}balance leastconn\n {4}server coordinator_0 127\.0\.0\.1:1001 check inter 2000 rise 2 fall 3\n {4}server coordinator_1 127\.0\.0\.1:1002 check inter 2000 rise 2 fall 3\n/,
+    );
     expect(cfg).toMatch(/listen impala-source\n {4}bind 127\.0\.0\.1:2002\n {4}mode tcp\n {4}balance source\n/);
     // No logging, no daemon, no privileges to drop.
     expect(cfg).not.toMatch(/^\s*(log|option\s+tcplog|daemon|chroot|user|group)\b/m);
@@ -386,11 +428,21 @@ describe.runIf(requireTool('haproxy', 'haproxy'))('haproxy scenarios (smoke, tin
   }, 180_000);
 
   it('ddl-chains counts chains and errors for every system', async () => {
-    const r = await runDdlChains(quiet, { coordinators: 3, workers: 6, connections: 2, rounds: 1, durationMs: 300, warmupMs: 50, catalogDelayMs: 300 });
+    const r = await runDdlChains(quiet, {
+      coordinators: 3,
+      workers: 6,
+      connections: 2,
+      rounds: 1,
+      durationMs: 300,
+      warmupMs: 50,
+      catalogDelayMs: 300,
+    });
     expect(r.contenders.map((c) => c.name)).toEqual(['direct', ...POOL_SYSTEMS, ...HAPROXY_SYSTEMS]);
     for (const c of r.contenders) {
       expect(c.figures!.chains, c.name).toBeGreaterThan(0);
-      expect(c.figures!.errors, c.name).toBe(c.figures!.tableMissing! + c.figures!.staleReads! + (c.figures!.errors! - c.figures!.tableMissing! - c.figures!.staleReads!));
+      expect(c.figures!.errors, c.name).toBe(
+        c.figures!.tableMissing! + c.figures!.staleReads! + (c.figures!.errors! - c.figures!.tableMissing! - c.figures!.staleReads!),
+      );
       expect(c.figures!.errorRatePct, c.name).toBeGreaterThanOrEqual(0);
     }
     expect(r.ratios[0]!.met === true || typeof r.ratios[0]!.miss === 'string').toBe(true);

@@ -10,7 +10,10 @@ import { connect } from '../../src/index.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
-function run(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -36,7 +39,8 @@ describe('impala-pool CLI', () => {
     expect(stdout).toMatch(/\| Linus +\| 1 +\| 310\.00 \|/);
     expect(stdout).toMatch(/12 concurrent queries, by coordinator/);
     // DDL stickiness with a real metadata delay: reads right after CREATE TABLE fail without pins, none with them.
-    const withoutPins = /without pins \(ddl: 'none', round-robin\): (\d+)\/12 reads right after CREATE TABLE on 127\.0\.0\.1:\d+ failed/.exec(stdout);
+    const withoutPins =
+      /without pins \(ddl: 'none', round-robin\): (\d+)\/12 reads right after CREATE TABLE on 127\.0\.0\.1:\d+ failed/.exec(stdout);
     expect(Number(withoutPins?.[1])).toBeGreaterThan(0);
     expect(stdout).toMatch(/with pins \(the default\): 0\/12 failed; they ran on 127\.0\.0\.1:\d+, where the table was made/);
     // The live view while a coordinator is killed: a line per sample, each coordinator's state and running statements.
@@ -48,37 +52,41 @@ describe('impala-pool CLI', () => {
     expect(stdout).toMatch(/pool stats/);
   }, 60_000);
 
-  it.each(['inline', 'process'])('cluster (%s) prints hosts that answer HS2, and Ctrl-C stops it with exit code 0 and closed ports', async (isolation) => {
-    let hosts: string[] = [];
-    let checked: Promise<void> | undefined;
-    const result = await run(['cluster', '--coordinators', '2', '--catalog-delay-ms', '100', '--isolation', isolation], (text, child) => {
-      const lines = text.trim().split('\n');
-      if (lines.length < 2 || checked) return;
-      hosts = lines;
-      checked = (async () => {
-        for (const h of hosts) {
-          const [host, port] = h.split(':');
-          const c = await connect({ host: host!, port: Number(port) });
-          expect((await c.query('SELECT 41 + 1 AS x')).rows).toEqual([{ x: 42 }]);
-          await c.close();
-        }
-        child.kill('SIGINT');
-      })();
-    });
-    await checked;
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`2 coordinators, ${isolation}`);
-    expect(result.stderr).toContain('stopped');
-    for (const h of hosts) {
-      const [host, port] = h.split(':');
-      const refused = await new Promise<boolean>((resolve) => {
-        const s = net.connect(Number(port), host!);
-        s.on('connect', () => (s.destroy(), resolve(false)));
-        s.on('error', () => resolve(true));
+  it.each(['inline', 'process'])(
+    'cluster (%s) prints hosts that answer HS2, and Ctrl-C stops it with exit code 0 and closed ports',
+    async (isolation) => {
+      let hosts: string[] = [];
+      let checked: Promise<void> | undefined;
+      const result = await run(['cluster', '--coordinators', '2', '--catalog-delay-ms', '100', '--isolation', isolation], (text, child) => {
+        const lines = text.trim().split('\n');
+        if (lines.length < 2 || checked) return;
+        hosts = lines;
+        checked = (async () => {
+          for (const h of hosts) {
+            const [host, port] = h.split(':');
+            const c = await connect({ host: host!, port: Number(port) });
+            expect((await c.query('SELECT 41 + 1 AS x')).rows).toEqual([{ x: 42 }]);
+            await c.close();
+          }
+          child.kill('SIGINT');
+        })();
       });
-      expect(refused).toBe(true);
-    }
-  }, 60_000);
+      await checked;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`2 coordinators, ${isolation}`);
+      expect(result.stderr).toContain('stopped');
+      for (const h of hosts) {
+        const [host, port] = h.split(':');
+        const refused = await new Promise<boolean>((resolve) => {
+          const s = net.connect(Number(port), host!);
+          s.on('connect', () => (s.destroy(), resolve(false)));
+          s.on('error', () => resolve(true));
+        });
+        expect(refused).toBe(true);
+      }
+    },
+    60_000,
+  );
 
   it.each([
     ['--coordinators', 'many', /--coordinators must be a non-negative integer/],

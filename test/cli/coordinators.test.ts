@@ -39,7 +39,7 @@ describe('--host', () => {
     expect(parseHostList(value)).toEqual(hosts);
   });
 
-  it('gives hosts without a port the default port it is told (the URL\'s port=)', () => {
+  it("gives hosts without a port the default port it is told (the URL's port=)", () => {
     expect(parseHostList('h1,h2:21051,::1', '--host', 21052)).toEqual(['h1:21052', 'h2:21051', '[::1]:21052']);
   });
 
@@ -62,16 +62,13 @@ describe('--host', () => {
     expect(usageError(() => parseHostList(value)).message).toMatch(message);
   });
 
-  it.each(['u:s3cret@h1', 'h1,u:s3cret@h2', 'h1,,u:s3cret@h2', 's3cret:x:y', 'h1:s3cret'])(
-    'never repeats the value: %j',
-    (value) => {
-      expect(usageError(() => parseHostList(value)).message).not.toContain('s3');
-    },
-  );
+  it.each(['u:s3cret@h1', 'h1,u:s3cret@h2', 'h1,,u:s3cret@h2', 's3cret:x:y', 'h1:s3cret'])('never repeats the value: %j', (value) => {
+    expect(usageError(() => parseHostList(value)).message).not.toContain('s3');
+  });
 });
 
-describe('the impala:// URL (the pool\'s)', () => {
-  it('reads user, hosts, database and tls, and hands on the pool\'s other options', () => {
+describe("the impala:// URL (the pool's)", () => {
+  it("reads user, hosts, database and tls, and hands on the pool's other options", () => {
     expect(parseImpalaUrl('impala://an%40lyst@h1,h2:21051,[::1]:3/sales?tls=true')).toEqual({
       user: 'an@lyst',
       hosts: ['h1:21050', 'h2:21051', '[::1]:3'],

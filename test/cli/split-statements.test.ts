@@ -27,7 +27,7 @@ const CASES: Array<[name: string, script: string, statements: string[]]> = [
   ['a -- comment ends at a lone CR', 'SELECT 1 -- c\r; SELECT 2', ['SELECT 1 -- c', 'SELECT 2']],
   ['a -- comment ends at CRLF', 'SELECT 1 -- c\r\n; SELECT 2', ['SELECT 1 -- c', 'SELECT 2']],
   ["';' in a block comment", 'SELECT 1 /* a; b */; SELECT 2', ['SELECT 1 /* a; b */', 'SELECT 2']],
-  ['a multi-line block comment with quotes', "SELECT 1 /* it's\n; \"x */ + 1; SELECT 2", ["SELECT 1 /* it's\n; \"x */ + 1", 'SELECT 2']],
+  ['a multi-line block comment with quotes', 'SELECT 1 /* it\'s\n; "x */ + 1; SELECT 2', ['SELECT 1 /* it\'s\n; "x */ + 1', 'SELECT 2']],
   ['block comments do not nest', 'SELECT 1 /* a /* b */; SELECT 2 */', ['SELECT 1 /* a /* b */', 'SELECT 2 */']],
   ['a block hint is kept', 'SELECT /* +straight_join */ 1; SELECT 2', ['SELECT /* +straight_join */ 1', 'SELECT 2']],
   ['a line hint is kept', 'INSERT -- +shuffle\nINTO t SELECT 1; SELECT 2', ['INSERT -- +shuffle\nINTO t SELECT 1', 'SELECT 2']],
@@ -48,7 +48,7 @@ describe('splitStatements', () => {
 
   it.each<[string, string, number[]]>([
     ['none', 'SELECT 1', [0]],
-    ['outside quotes and comments only', "SELECT ?, '?', \"?\", `?`, ? -- ?\n/* ? */ FROM t WHERE a = ?", [3]],
+    ['outside quotes and comments only', 'SELECT ?, \'?\', "?", `?`, ? -- ?\n/* ? */ FROM t WHERE a = ?', [3]],
     ['per statement', 'SELECT ?; SELECT 1; SELECT ?, ?', [1, 0, 2]],
     ['after an escaped quote', "SELECT 'a\\'?' , ?", [1]],
   ])('counts ? placeholders: %s', (_name, script, counts) => {

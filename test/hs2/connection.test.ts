@@ -166,7 +166,8 @@ describe('abort and deadlines leave no open operation', () => {
   });
 });
 
-const MILLION_ROWS_SQL = 'SELECT a.n * 10000 + b.n * 100 + c.n AS n, concat(\'row-\', CAST(c.n AS STRING)) AS label FROM hundred a CROSS JOIN hundred b CROSS JOIN hundred c';
+const MILLION_ROWS_SQL =
+  "SELECT a.n * 10000 + b.n * 100 + c.n AS n, concat('row-', CAST(c.n AS STRING)) AS label FROM hundred a CROSS JOIN hundred b CROSS JOIN hundred c";
 
 let sourceReady = false;
 async function makeMillionRowSource(): Promise<void> {

@@ -14,10 +14,28 @@ const RPC_TIMEOUT_MS = 60_000;
 describe('fetchWait', () => {
   it.each<[string, Record<string, string>, number, Record<string, string>, number]>([
     ['the connection value when the statement has none', { MEM_LIMIT: '1g' }, 100, { MEM_LIMIT: '1g', FETCH_ROWS_TIMEOUT_MS: '100' }, 100],
-    ["the statement's own value wins, whatever its key's case", { fetch_rows_timeout_ms: '250' }, 100, { FETCH_ROWS_TIMEOUT_MS: '250' }, 250],
-    ['0 (wait as long as it takes) is sent as half the RPC deadline', { FETCH_ROWS_TIMEOUT_MS: '0' }, 100, { FETCH_ROWS_TIMEOUT_MS: '30000' }, 30_000],
+    [
+      "the statement's own value wins, whatever its key's case",
+      { fetch_rows_timeout_ms: '250' },
+      100,
+      { FETCH_ROWS_TIMEOUT_MS: '250' },
+      250,
+    ],
+    [
+      '0 (wait as long as it takes) is sent as half the RPC deadline',
+      { FETCH_ROWS_TIMEOUT_MS: '0' },
+      100,
+      { FETCH_ROWS_TIMEOUT_MS: '30000' },
+      30_000,
+    ],
     ['a value not below the RPC deadline likewise', {}, 60_000, { FETCH_ROWS_TIMEOUT_MS: '30000' }, 30_000],
-    ["a value impalad will refuse is left for it to refuse (Impala's default assumed)", { FETCH_ROWS_TIMEOUT_MS: 'soon' }, 100, { FETCH_ROWS_TIMEOUT_MS: 'soon' }, 10_000],
+    [
+      "a value impalad will refuse is left for it to refuse (Impala's default assumed)",
+      { FETCH_ROWS_TIMEOUT_MS: 'soon' },
+      100,
+      { FETCH_ROWS_TIMEOUT_MS: 'soon' },
+      10_000,
+    ],
   ])('%s', (_name, queryOptions, connectionMs, overlay, waitMs) => {
     expect(fetchWait(queryOptions, connectionMs, RPC_TIMEOUT_MS)).toEqual({ overlay, waitMs });
   });

@@ -29,7 +29,11 @@ let secured: LocalCluster;
 
 beforeAll(async () => {
   open = await startCluster({ coordinators: 2, http: true });
-  secured = await startCluster({ coordinators: 2, auth: { mechanism: 'PLAIN', users: { alice: PASSWORD } }, http: { jwt: { secret: JWT_SECRET } } });
+  secured = await startCluster({
+    coordinators: 2,
+    auth: { mechanism: 'PLAIN', users: { alice: PASSWORD } },
+    http: { jwt: { secret: JWT_SECRET } },
+  });
 });
 
 afterAll(async () => {
@@ -72,11 +76,24 @@ describe('HS2 over HTTP', () => {
   });
 
   it.each([
-    ['a wrong password', { mechanism: 'PLAIN' as const, username: 'alice', password: `${PASSWORD}-wrong`, allowCleartext: true }, `${PASSWORD}-wrong`],
-    ['a JWT signed with another key', { mechanism: 'JWT' as const, token: jwt({ sub: 'alice' }, 'another-key-that-is-also-32-bytes-long') }, 'another-key'],
+    [
+      'a wrong password',
+      { mechanism: 'PLAIN' as const, username: 'alice', password: `${PASSWORD}-wrong`, allowCleartext: true },
+      `${PASSWORD}-wrong`,
+    ],
+    [
+      'a JWT signed with another key',
+      { mechanism: 'JWT' as const, token: jwt({ sub: 'alice' }, 'another-key-that-is-also-32-bytes-long') },
+      'another-key',
+    ],
     ['no credentials at all', undefined, undefined],
   ])('%s: AuthenticationError, nothing secret in it', async (_name, auth, secret) => {
-    const err = (await connect({ ...address(secured.httpHosts[0]!), transport: 'http', ...(auth ? { auth } : {}), connectTimeoutMs: 3000 }).catch((e: unknown) => e)) as AuthenticationError;
+    const err = (await connect({
+      ...address(secured.httpHosts[0]!),
+      transport: 'http',
+      ...(auth ? { auth } : {}),
+      connectTimeoutMs: 3000,
+    }).catch((e: unknown) => e)) as AuthenticationError;
     expect(err.code).toBe('IMPALA_AUTH');
     expect(err.statementSent).toBe(false);
     if (secret) expect(inspect(err, { depth: 10 })).not.toContain(secret);
@@ -97,10 +114,22 @@ describe('HS2 over HTTP', () => {
   });
 
   it.each([
-    ['a JWT over TCP', { transport: 'tcp' as const, auth: { mechanism: 'JWT' as const, token: 'x.y.z' } }, /JWT works over HS2's HTTP transport only/],
+    [
+      'a JWT over TCP',
+      { transport: 'tcp' as const, auth: { mechanism: 'JWT' as const, token: 'x.y.z' } },
+      /JWT works over HS2's HTTP transport only/,
+    ],
     ['an HTTP path without a slash', { transport: 'http' as const, httpPath: 'cliservice' }, /option httpPath must start with "\/"/],
-    ['a header the transport sets', { transport: 'http' as const, httpHeaders: { Authorization: 'Basic x' } }, /httpHeaders.Authorization is set by the transport itself/],
-    ['a header value with a line break', { transport: 'http' as const, httpHeaders: { 'X-Gateway': 'a\r\nInjected: 1' } }, /must be a string without line breaks/],
+    [
+      'a header the transport sets',
+      { transport: 'http' as const, httpHeaders: { Authorization: 'Basic x' } },
+      /httpHeaders.Authorization is set by the transport itself/,
+    ],
+    [
+      'a header value with a line break',
+      { transport: 'http' as const, httpHeaders: { 'X-Gateway': 'a\r\nInjected: 1' } },
+      /must be a string without line breaks/,
+    ],
     ['an unknown transport', { transport: 'ws' as never }, /option transport/],
   ])('%s is a TypeError naming the option', async (_name, extra, message) => {
     await expect(connect({ host: '127.0.0.1', port: 1, ...extra } as never)).rejects.toThrow(message);
@@ -117,7 +146,9 @@ describe('HS2 over HTTP', () => {
   });
 
   it('a refused HTTP connect is a connection error that says nothing was sent', async () => {
-    const err = (await connect({ host: '127.0.0.1', port: 1, transport: 'http', connectTimeoutMs: 2000 }).catch((e: unknown) => e)) as ImpalaError;
+    const err = (await connect({ host: '127.0.0.1', port: 1, transport: 'http', connectTimeoutMs: 2000 }).catch(
+      (e: unknown) => e,
+    )) as ImpalaError;
     expect(['IMPALA_CONNECTION_CLOSED', 'IMPALA_CONNECT_FAILED']).toContain(err.code);
     expect(err.statementSent).toBe(false);
   });

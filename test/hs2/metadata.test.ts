@@ -4,7 +4,15 @@
  * round trips they cost, option checks, errors, deadlines and clean-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, ClientClosedError, connect, ProtocolError, QueryTimeoutError, ServerError, type Hs2Connection } from '../../src/index.js';
+import {
+  AbortError,
+  ClientClosedError,
+  connect,
+  ProtocolError,
+  QueryTimeoutError,
+  ServerError,
+  type Hs2Connection,
+} from '../../src/index.js';
 import { COLUMN_LAYOUT, decodeRows, SCHEMA_LAYOUT, TABLE_LAYOUT } from '../../src/hs2/metadata-rows.js';
 import { startCluster, type LocalCluster } from '../../src/testing/index.js';
 
@@ -48,21 +56,39 @@ describe('rows', () => {
 
   it('getColumns names the schema column TABLE_SCHEM (impalad sends TABLE_MD) and types the numbers', async () => {
     const { rows } = await conn.getColumns({ schemaPattern: 'md_client', tablePattern: 'events' });
-    expect(rows.map((r) => [r.TABLE_SCHEM, r.COLUMN_NAME, r.DATA_TYPE, r.TYPE_NAME, r.COLUMN_SIZE, r.ORDINAL_POSITION, r.IS_NULLABLE])).toEqual([
+    expect(
+      rows.map((r) => [r.TABLE_SCHEM, r.COLUMN_NAME, r.DATA_TYPE, r.TYPE_NAME, r.COLUMN_SIZE, r.ORDINAL_POSITION, r.IS_NULLABLE]),
+    ).toEqual([
       ['md_client', 'id', -5, 'BIGINT', 19, 2, 'YES'],
       ['md_client', 'kind', 12, 'VARCHAR', 16, 3, 'YES'],
       ['md_client', 'at', 93, 'TIMESTAMP', 29, 4, 'YES'],
       ['md_client', 'day', 12, 'STRING', 2147483647, 1, 'YES'],
     ]);
     expect(Object.keys(rows[0]!)).toEqual(COLUMN_LAYOUT.map(([name]) => name));
-    expect((await conn.getColumns({ schemaPattern: 'md_client', tablePattern: 'events', columnPattern: 'k%' })).rows.map((r) => r.COLUMN_NAME)).toEqual(['kind']);
+    expect(
+      (await conn.getColumns({ schemaPattern: 'md_client', tablePattern: 'events', columnPattern: 'k%' })).rows.map((r) => r.COLUMN_NAME),
+    ).toEqual(['kind']);
   });
 
   it('getFunctions, getTypeInfo, getTableTypes, getCatalogs, getPrimaryKeys and getCrossReference', async () => {
     const fns = await conn.getFunctions({ functionPattern: 'lower' });
-    expect(fns.rows).toEqual([{ FUNCTION_CAT: null, FUNCTION_SCHEM: '_impala_builtins', FUNCTION_NAME: 'lower', REMARKS: '', FUNCTION_TYPE: 1, SPECIFIC_NAME: 'lower(STRING)' }]);
+    expect(fns.rows).toEqual([
+      {
+        FUNCTION_CAT: null,
+        FUNCTION_SCHEM: '_impala_builtins',
+        FUNCTION_NAME: 'lower',
+        REMARKS: '',
+        FUNCTION_TYPE: 1,
+        SPECIFIC_NAME: 'lower(STRING)',
+      },
+    ]);
     const types = await conn.getTypeInfo();
-    expect(types.rows.find((r) => r.TYPE_NAME === 'DECIMAL')).toMatchObject({ DATA_TYPE: 3, PRECISION: -1, CASE_SENSITIVE: false, NUM_PREC_RADIX: 10 });
+    expect(types.rows.find((r) => r.TYPE_NAME === 'DECIMAL')).toMatchObject({
+      DATA_TYPE: 3,
+      PRECISION: -1,
+      CASE_SENSITIVE: false,
+      NUM_PREC_RADIX: 10,
+    });
     expect((await conn.getTableTypes()).rows).toEqual([{ TABLE_TYPE: 'TABLE' }, { TABLE_TYPE: 'VIEW' }]);
     expect((await conn.getCatalogs()).rows).toEqual([]);
     expect((await conn.getPrimaryKeys({ schemaName: 'md_client', tableName: 'events' })).rows).toEqual([]);
@@ -91,8 +117,16 @@ describe('options', () => {
   it.each([
     ['a pattern that is not a string', () => conn.getTables({ tablePattern: 5 as never }), /option tablePattern must be a string, got 5/],
     ['a misspelt option', () => conn.getColumns({ tablePatern: 'x' } as never), /unknown getColumns option tablePatern/],
-    ['table types that are not a list of strings', () => conn.getTables({ tableTypes: 'TABLE' as never }), /option tableTypes must be an array of strings/],
-    ['getFunctions without a function pattern', () => conn.getFunctions({} as never), /option functionPattern must be a string, got undefined/],
+    [
+      'table types that are not a list of strings',
+      () => conn.getTables({ tableTypes: 'TABLE' as never }),
+      /option tableTypes must be an array of strings/,
+    ],
+    [
+      'getFunctions without a function pattern',
+      () => conn.getFunctions({} as never),
+      /option functionPattern must be a string, got undefined/,
+    ],
     ['getPrimaryKeys without a table', () => conn.getPrimaryKeys({ schemaName: 'x' } as never), /option tableName must be a string/],
     ['options that are not an object', () => conn.getSchemas('default' as never), /getSchemas options must be an object/],
     ['a bad timeout', () => conn.getSchemas({ timeoutMs: -1 }), /option timeoutMs/],
@@ -157,7 +191,16 @@ describe('decoding', () => {
   const coordinator = 'h:1';
 
   it('takes columns by position and ignores extra ones (Hive’s HS2 sends more)', () => {
-    const rows = decodeRows(SCHEMA_LAYOUT, [['default', 'sales'], ['', null], ['extra', 'extra']], 'GetSchemas', coordinator);
+    const rows = decodeRows(
+      SCHEMA_LAYOUT,
+      [
+        ['default', 'sales'],
+        ['', null],
+        ['extra', 'extra'],
+      ],
+      'GetSchemas',
+      coordinator,
+    );
     expect(rows).toEqual([
       { TABLE_SCHEM: 'default', TABLE_CATALOG: '' },
       { TABLE_SCHEM: 'sales', TABLE_CATALOG: null },

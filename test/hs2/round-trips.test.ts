@@ -39,7 +39,10 @@ function since(before: Record<string, number>): Record<string, number> {
  * later socket event, so nothing sent after can have landed), and then once
  * the connection's background work settled.
  */
-async function count<T>(c: Hs2Connection, call: () => Promise<T>): Promise<{ result: T; atResolve: Record<string, number>; settled: Record<string, number>; backgroundAtResolve: boolean }> {
+async function count<T>(
+  c: Hs2Connection,
+  call: () => Promise<T>,
+): Promise<{ result: T; atResolve: Record<string, number>; settled: Record<string, number>; backgroundAtResolve: boolean }> {
   await c.settled();
   const before = { ...stats().rpcs };
   const result = await call();
@@ -100,15 +103,18 @@ describe('round trips per statement', () => {
     ['query(INSERT)', (c: Hs2Connection) => c.query('INSERT INTO rt VALUES (3)'), { rows: [] }],
     ['execute(DDL)', (c: Hs2Connection) => c.execute('CREATE TABLE rt_ddl (a INT)'), { rowsAffected: 0 }],
     ['execute(SELECT)', (c: Hs2Connection) => c.execute('SELECT 1'), { rowsAffected: 0 }],
-  ] as const)('%s: ExecuteStatement, GetOperationStatus until finished, CloseImpalaOperation, all before the caller hears', async (_name, call, expected) => {
-    const { result, atResolve, settled, backgroundAtResolve } = await count(conn, () => call(conn) as Promise<unknown>);
-    expect(result).toMatchObject(expected);
-    const { GetOperationStatus: polls, ...rest } = atResolve;
-    expect(polls).toBeGreaterThanOrEqual(1);
-    expect(rest).toEqual({ ExecuteStatement: 1, CloseImpalaOperation: 1 });
-    expect(backgroundAtResolve).toBe(false);
-    expect(settled).toEqual(atResolve);
-  });
+  ] as const)(
+    '%s: ExecuteStatement, GetOperationStatus until finished, CloseImpalaOperation, all before the caller hears',
+    async (_name, call, expected) => {
+      const { result, atResolve, settled, backgroundAtResolve } = await count(conn, () => call(conn) as Promise<unknown>);
+      expect(result).toMatchObject(expected);
+      const { GetOperationStatus: polls, ...rest } = atResolve;
+      expect(polls).toBeGreaterThanOrEqual(1);
+      expect(rest).toEqual({ ExecuteStatement: 1, CloseImpalaOperation: 1 });
+      expect(backgroundAtResolve).toBe(false);
+      expect(settled).toEqual(atResolve);
+    },
+  );
 
   it('the next call queues behind the close in flight', async () => {
     await conn.query('SELECT 1');
@@ -131,7 +137,9 @@ describe('round trips per statement', () => {
 describe('a query still running when its fetch times out on the server', () => {
   it('gets "no rows yet" answers (FETCH_ROWS_TIMEOUT_MS=200) and still returns its rows, without status polls', async () => {
     const started = Date.now();
-    const { result, atResolve } = await count(conn, () => conn.query('SELECT sleep(1500) AS s', [], { queryOptions: { FETCH_ROWS_TIMEOUT_MS: 200 } }));
+    const { result, atResolve } = await count(conn, () =>
+      conn.query('SELECT sleep(1500) AS s', [], { queryOptions: { FETCH_ROWS_TIMEOUT_MS: 200 } }),
+    );
     expect(result.rows).toEqual([{ s: true }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1490);
     const { FetchResults: fetches, ...rest } = atResolve;
@@ -141,7 +149,7 @@ describe('a query still running when its fetch times out on the server', () => {
     expect(fetches).toBeLessThanOrEqual(12);
   });
 
-  it('the connection option sets it for every statement (a statement\'s own value wins)', async () => {
+  it("the connection option sets it for every statement (a statement's own value wins)", async () => {
     const c = await connect({ ...hostPort(), fetchRowsTimeoutMs: 300 });
     try {
       const { atResolve } = await count(c, () => c.query('SELECT sleep(1000) AS s'));
@@ -186,7 +194,10 @@ describe('a statement stopped during a blocking fetch is cancelled and closed', 
       if (how === 'abort') {
         // Abort once the fetch is waiting on the server.
         const abort = (): void => ac.abort();
-        void waitFor(() => (since(before).FetchResults ?? 0) >= 1 && stats().inFlight === 1, 10_000, 'the fetch waiting').then(abort, abort);
+        void waitFor(() => (since(before).FetchResults ?? 0) >= 1 && stats().inFlight === 1, 10_000, 'the fetch waiting').then(
+          abort,
+          abort,
+        );
       }
       const started = Date.now();
       const err = (await c.query('SELECT sleep(20000)', [], options).catch((e: unknown) => e)) as ImpalaError;

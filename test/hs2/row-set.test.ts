@@ -17,10 +17,23 @@ describe('decodeColumns', () => {
   it.each([
     ['BOOLEAN', { boolVal: new tcli.TBoolColumn({ values: [true, false, false], nulls: Buffer.from([0b010]) }) }, [true, null, false]],
     ['INT', { i32Val: new tcli.TI32Column({ values: [1, 0, -2147483648], nulls: Buffer.from([0b010]) }) }, [1, null, -2147483648]],
-    ['BIGINT', { i64Val: new tcli.TI64Column({ values: [i64(9223372036854775807n), i64(0n), i64(-9223372036854775807n)], nulls: Buffer.alloc(0) }) }, [9223372036854775807n, 0n, -9223372036854775807n]],
+    [
+      'BIGINT',
+      { i64Val: new tcli.TI64Column({ values: [i64(9223372036854775807n), i64(0n), i64(-9223372036854775807n)], nulls: Buffer.alloc(0) }) },
+      [9223372036854775807n, 0n, -9223372036854775807n],
+    ],
     ['DOUBLE', { doubleVal: new tcli.TDoubleColumn({ values: [1.5, 0, -0.25], nulls: Buffer.from([0b100]) }) }, [1.5, 0, null]],
     ['STRING', { stringVal: new tcli.TStringColumn({ values: ['', '日本語', 'x'], nulls: Buffer.alloc(0) }) }, ['', '日本語', 'x']],
-    ['BINARY', { binaryVal: new tcli.TBinaryColumn({ values: [Buffer.from([0, 255, 0]), Buffer.alloc(0), Buffer.alloc(0)], nulls: Buffer.from([0b110]) }) }, [Buffer.from([0, 255, 0]), null, null]],
+    [
+      'BINARY',
+      {
+        binaryVal: new tcli.TBinaryColumn({
+          values: [Buffer.from([0, 255, 0]), Buffer.alloc(0), Buffer.alloc(0)],
+          nulls: Buffer.from([0b110]),
+        }),
+      },
+      [Buffer.from([0, 255, 0]), null, null],
+    ],
   ] as const)('%s with nulls', (type, column, expected) => {
     const meta: Column[] = [{ name: 'c', type: type as Column['type'] }];
     const rowSet = new tcli.TRowSet({ startRowOffset: i64(0n), rows: [], columns: [new tcli.TColumn(column as never)] });
@@ -29,7 +42,11 @@ describe('decodeColumns', () => {
 
   it('treats a short null bitmap as "not null" for the missing rows', () => {
     const values = Array.from({ length: 20 }, (_, i) => i);
-    const rowSet = new tcli.TRowSet({ startRowOffset: i64(0n), rows: [], columns: [new tcli.TColumn({ i32Val: new tcli.TI32Column({ values, nulls: Buffer.from([1]) }) })] });
+    const rowSet = new tcli.TRowSet({
+      startRowOffset: i64(0n),
+      rows: [],
+      columns: [new tcli.TColumn({ i32Val: new tcli.TI32Column({ values, nulls: Buffer.from([1]) }) })],
+    });
     const [col] = decodeColumns(rowSet, [{ name: 'c', type: 'INT' }], opts);
     expect(col![0]).toBeNull();
     expect(col!.slice(1)).toEqual(values.slice(1));
@@ -43,12 +60,26 @@ describe('decodeColumns', () => {
 
 describe('rows', () => {
   it('builds objects, arrays, and keeps a __proto__ column as data', () => {
-    const cols: Column[] = [{ name: 'a', type: 'INT' }, { name: '__proto__', type: 'STRING' }];
-    const rows = toRowObjects(cols, [[1, 2], ['x', 'y']]);
+    const cols: Column[] = [
+      { name: 'a', type: 'INT' },
+      { name: '__proto__', type: 'STRING' },
+    ];
+    const rows = toRowObjects(cols, [
+      [1, 2],
+      ['x', 'y'],
+    ]);
     expect(rows[1]!.a).toBe(2);
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
     expect(Object.keys(rows[0]!)).toEqual(['a', '__proto__']);
-    expect(toRowArrays([[1, 2], ['x', 'y']])).toEqual([[1, 'x'], [2, 'y']]);
+    expect(
+      toRowArrays([
+        [1, 2],
+        ['x', 'y'],
+      ]),
+    ).toEqual([
+      [1, 'x'],
+      [2, 'y'],
+    ]);
   });
 
   it.each([

@@ -31,13 +31,21 @@ afterEach(() => {
  * connection instead of answering; with `gapMs`, the held answers go out
  * each that long after the one before.
  */
-async function server(opts: { batch: number; fallbackMs?: number; closeAfter?: number; gapMs?: number }): Promise<{ port: number; log: ServerLog }> {
+async function server(opts: {
+  batch: number;
+  fallbackMs?: number;
+  closeAfter?: number;
+  gapMs?: number;
+}): Promise<{ port: number; log: ServerLog }> {
   const log: ServerLog = { heldAtAnswer: [], received: 0 };
   let n = 0;
   const handler = {
     // One parameter: the generated processor then takes the return value (not a callback).
     PingImpalaHS2Service: (_req: unknown): ImpalaTypes.TPingImpalaHS2ServiceResp =>
-      new impala.TPingImpalaHS2ServiceResp({ status: new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS }), version: `v${++n}` }),
+      new impala.TPingImpalaHS2ServiceResp({
+        status: new tcli.TStatus({ statusCode: tcli.TStatusCode.SUCCESS_STATUS }),
+        version: `v${++n}`,
+      }),
   };
   const processor = new service.Processor(handler as never);
   const srv = net.createServer((socket) => {
@@ -50,7 +58,9 @@ async function server(opts: { batch: number; fallbackMs?: number; closeAfter?: n
       timer = undefined;
       if (held.length === 0) return;
       log.heldAtAnswer.push(held.length);
-      const replies = held.map((msg) => new Promise<Buffer>((resolve) => processor.process(inputProtocol(msg), new BinaryProtocol(outputTransport(resolve)))));
+      const replies = held.map(
+        (msg) => new Promise<Buffer>((resolve) => processor.process(inputProtocol(msg), new BinaryProtocol(outputTransport(resolve)))),
+      );
       held = [];
       void Promise.all(replies).then(async (bytes) => {
         // Every answer in one write, so the client gets them in one chunk; or `gapMs` apart.
@@ -82,14 +92,25 @@ async function server(opts: { batch: number; fallbackMs?: number; closeAfter?: n
 async function channelTo(port: number, pipelining?: boolean): Promise<RpcChannel> {
   const socket = net.connect({ host: '127.0.0.1', port });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const channel = new RpcChannel(socket, { coordinator: `127.0.0.1:${port}`, rpcTimeoutMs: 10_000, maxMessageBytes: 1 << 20, ...(pipelining === undefined ? {} : { pipelining }) });
+  const channel = new RpcChannel(socket, {
+    coordinator: `127.0.0.1:${port}`,
+    rpcTimeoutMs: 10_000,
+    maxMessageBytes: 1 << 20,
+    ...(pipelining === undefined ? {} : { pipelining }),
+  });
   cleanups.push(() => channel.close());
   return channel;
 }
 
 const session = new tcli.TSessionHandle({ sessionId: new tcli.THandleIdentifier({ guid: Buffer.alloc(16), secret: Buffer.alloc(16) }) });
 const ping = (c: RpcChannel, options?: CallOptions) =>
-  c.call<ImpalaTypes.TPingImpalaHS2ServiceResp>('PingImpalaHS2Service', new impala.TPingImpalaHS2ServiceReq({ sessionHandle: session }), options).then((r) => r.version);
+  c
+    .call<ImpalaTypes.TPingImpalaHS2ServiceResp>(
+      'PingImpalaHS2Service',
+      new impala.TPingImpalaHS2ServiceReq({ sessionHandle: session }),
+      options,
+    )
+    .then((r) => r.version);
 
 describe('pipelined calls', () => {
   it.each([

@@ -26,12 +26,46 @@ describe.runIf(requireTool('openssl', 'openssl'))('TLS', () => {
     const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
     writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-    ssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '1', '-out', `${name}.pem`, '-extfile', `${name}.ext`]);
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      `${name}.pem`,
+      '-extfile',
+      `${name}.ext`,
+    ]);
   }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'impala-pool-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=impala-pool test CA'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca-key.pem',
+        '-out',
+        'ca.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=impala-pool test CA',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     issue('own', 'localhost', 'DNS:localhost,IP:127.0.0.1');
     issue('other', 'impalad-9.example.com', 'DNS:impalad-9.example.com');
     issue('shared', 'impala-lb.example.com', 'DNS:impala-lb.example.com');
@@ -70,7 +104,12 @@ describe.runIf(requireTool('openssl', 'openssl'))('TLS', () => {
     });
 
     it.each([
-      ['a certificate for another host', () => clusters.other, () => ({ ca: pem('ca.pem') }), /not issued for "localhost".*tls\.servername/],
+      [
+        'a certificate for another host',
+        () => clusters.other,
+        () => ({ ca: pem('ca.pem') }),
+        /not issued for "localhost".*tls\.servername/,
+      ],
       ['a CA nobody named', () => clusters.own, () => ({}), /not signed by a trusted CA.*tls\.ca/],
     ])('%s is refused with a ConnectError that says what to set', async (_name, cluster, tls, message) => {
       const err = await outcome({ ...target(cluster(), transport), tls: tls() });
@@ -82,7 +121,9 @@ describe.runIf(requireTool('openssl', 'openssl'))('TLS', () => {
 
     it("one certificate shared by every coordinator (the guide's passthrough setup): tls.servername", async () => {
       for (const i of [0, 1]) {
-        expect(await outcome({ ...target(clusters.shared, transport, i), tls: { ca: pem('ca.pem'), servername: 'impala-lb.example.com' } })).toBe('ok');
+        expect(
+          await outcome({ ...target(clusters.shared, transport, i), tls: { ca: pem('ca.pem'), servername: 'impala-lb.example.com' } }),
+        ).toBe('ok');
       }
       expect(await outcome({ ...target(clusters.shared, transport), tls: { ca: pem('ca.pem') } })).not.toBe('ok');
     });

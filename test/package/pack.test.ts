@@ -110,11 +110,13 @@ pool.end().then(() => console.log(typeof createPool, typeof ImpalaError));
     expect((await run(app, process.execPath, ['cjs.cjs'], 30_000)).trim()).toBe('function function');
   });
 
-  it('compiles under strict TypeScript that checks its declarations', async () => {
-    await run(app, 'npm', ['install', '--no-audit', '--no-fund', `@types/node@${TYPES_NODE}`]);
-    writeFileSync(
-      join(app, 'consumer.ts'),
-      `import { createPool, ImpalaError, type ImpalaErrorCode, type PoolOptions, type QueryResult, type Row } from 'impala-pool';
+  it(
+    'compiles under strict TypeScript that checks its declarations',
+    async () => {
+      await run(app, 'npm', ['install', '--no-audit', '--no-fund', `@types/node@${TYPES_NODE}`]);
+      writeFileSync(
+        join(app, 'consumer.ts'),
+        `import { createPool, ImpalaError, type ImpalaErrorCode, type PoolOptions, type QueryResult, type Row } from 'impala-pool';
 
 const options: PoolOptions = { hosts: ['impalad-1:21050', { host: 'impalad-2', port: 21050 }], maxAttempts: 2 };
 
@@ -145,11 +147,13 @@ export async function ids(): Promise<number[]> {
 // @ts-expect-error a misspelled option must be a type error, not an any
 createPool({ hostz: ['impalad-1'] });
 `,
-    );
-    // No "types": the declarations themselves must pull in Node's; no DOM lib, as in a Node project.
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(strictTsconfig(['consumer.ts'])));
-    await run(app, TSC, ['-p', '.'], 120_000);
-  }, INSTALL_MS);
+      );
+      // No "types": the declarations themselves must pull in Node's; no DOM lib, as in a Node project.
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(strictTsconfig(['consumer.ts'])));
+      await run(app, TSC, ['-p', '.'], 120_000);
+    },
+    INSTALL_MS,
+  );
 
   it('rejects importing impala-pool/testing without DuckDB, saying what to install', async () => {
     writeFileSync(
@@ -167,11 +171,13 @@ createPool({ hostz: ['impalad-1'] });
     expect(out).toContain(`npm install --save-dev @duckdb/node-api@${DUCKDB_RANGE}`);
   });
 
-  it('runs a 3-coordinator cluster once DuckDB is installed', async () => {
-    await run(app, 'npm', ['install', '--no-audit', '--no-fund', `@duckdb/node-api@${DUCKDB_RANGE}`]);
-    writeFileSync(
-      join(app, 'cluster.mjs'),
-      `import { createPool } from 'impala-pool';
+  it(
+    'runs a 3-coordinator cluster once DuckDB is installed',
+    async () => {
+      await run(app, 'npm', ['install', '--no-audit', '--no-fund', `@duckdb/node-api@${DUCKDB_RANGE}`]);
+      writeFileSync(
+        join(app, 'cluster.mjs'),
+        `import { createPool } from 'impala-pool';
 import { startCluster } from 'impala-pool/testing';
 
 const cluster = await startCluster({ coordinators: 3 });
@@ -187,13 +193,13 @@ try {
   await cluster.close();
 }
 `,
-    );
-    const out = await run(app, process.execPath, ['cluster.mjs'], 60_000);
-    expect(JSON.parse(out.trim())).toEqual({ coordinators: 3, rows: [{ one: 1 }] });
+      );
+      const out = await run(app, process.execPath, ['cluster.mjs'], 60_000);
+      expect(JSON.parse(out.trim())).toEqual({ coordinators: 3, rows: [{ one: 1 }] });
 
-    writeFileSync(
-      join(app, 'testing-consumer.ts'),
-      `import { startCluster, type ClusterOptions, type CoordinatorStats, type LocalCluster } from 'impala-pool/testing';
+      writeFileSync(
+        join(app, 'testing-consumer.ts'),
+        `import { startCluster, type ClusterOptions, type CoordinatorStats, type LocalCluster } from 'impala-pool/testing';
 
 export async function queriesPerCoordinator(options: ClusterOptions): Promise<number[]> {
   const cluster: LocalCluster = await startCluster(options);
@@ -205,10 +211,12 @@ export async function queriesPerCoordinator(options: ClusterOptions): Promise<nu
   }
 }
 `,
-    );
-    writeFileSync(join(app, 'tsconfig.testing.json'), JSON.stringify(strictTsconfig(['testing-consumer.ts'])));
-    await run(app, TSC, ['-p', 'tsconfig.testing.json'], 120_000);
-  }, INSTALL_MS);
+      );
+      writeFileSync(join(app, 'tsconfig.testing.json'), JSON.stringify(strictTsconfig(['testing-consumer.ts'])));
+      await run(app, TSC, ['-p', 'tsconfig.testing.json'], 120_000);
+    },
+    INSTALL_MS,
+  );
 });
 
 function strictTsconfig(files: string[]): object {

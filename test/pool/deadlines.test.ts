@@ -57,24 +57,28 @@ describe('deadlines cover waiting for a connection', () => {
       code: 'IMPALA_ABORTED',
       deadlineMs: 100,
     },
-  ])('$name: a typed error, not sent, and the waiter is gone from the queue', async ({ call, error, code, deadlineMs }) => {
-    const { rig, busy } = await busyPool();
-    const started = performance.now();
-    const pending = call(rig.pool).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    await waitFor(() => waiting(rig.pool) === 1, 10_000, 'the call to wait for the busy connection');
-    const err = (await pending) as AbortError | QueryTimeoutError;
-    const elapsed = performance.now() - started;
-    expect(err).toBeInstanceOf(error);
-    expect(err.code).toBe(code);
-    expect(err.statementSent).toBe(false);
-    expect(waiting(rig.pool)).toBe(0);
-    expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5);
-    expect(elapsed).toBeLessThan(deadlineMs + SETTLE_GUARD_MS);
-    await busy;
-  }, 30_000);
+  ])(
+    '$name: a typed error, not sent, and the waiter is gone from the queue',
+    async ({ call, error, code, deadlineMs }) => {
+      const { rig, busy } = await busyPool();
+      const started = performance.now();
+      const pending = call(rig.pool).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await waitFor(() => waiting(rig.pool) === 1, 10_000, 'the call to wait for the busy connection');
+      const err = (await pending) as AbortError | QueryTimeoutError;
+      const elapsed = performance.now() - started;
+      expect(err).toBeInstanceOf(error);
+      expect(err.code).toBe(code);
+      expect(err.statementSent).toBe(false);
+      expect(waiting(rig.pool)).toBe(0);
+      expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5);
+      expect(elapsed).toBeLessThan(deadlineMs + SETTLE_GUARD_MS);
+      await busy;
+    },
+    30_000,
+  );
 
   it('a stream is covered the same way', async () => {
     const { rig, busy } = await busyPool();

@@ -28,8 +28,11 @@ function runFixture(nodeDebug: string | undefined): Promise<Run> {
   delete env.NODE_DEBUG;
   if (nodeDebug !== undefined) env.NODE_DEBUG = nodeDebug;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', TSX, FIXTURE], { env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      ['--import', TSX, FIXTURE],
+      { env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
 }
@@ -43,16 +46,25 @@ describe('NODE_DEBUG=impala-pool', () => {
   it('logs health transitions with their backoff, retries and failed connects, and no credential', async () => {
     const run = await runFixture('impala-pool');
     expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { failedReads: number; down: number; up: number; retries: number; refusal: { code: string; attempt?: string } };
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      failedReads: number;
+      down: number;
+      up: number;
+      retries: number;
+      refusal: { code: string; attempt?: string };
+    };
     expect(summary.failedReads).toBe(0);
     expect(summary.refusal).toEqual({ code: 'IMPALA_NO_HEALTHY_COORDINATOR', attempt: 'IMPALA_AUTH' });
     const lines = run.stderr.split('\n').filter((l) => /^IMPALA-POOL \d+: /.test(l));
     expect(lines.some((l) => /: coordinator \S+ (up|suspect|probing) -> down: .*; next probe in \d+ ms$/.test(l))).toBe(true);
     expect(lines.some((l) => /: coordinator \S+ (down|probing) -> up: /.test(l))).toBe(true);
     expect(lines.some((l) => /: connect to \S+ failed \(IMPALA_AUTH: .*\); connects there back off/.test(l))).toBe(true);
-    expect(lines.some((l) => /: no retry: attempt 1 on \S+ failed \(IMPALA_AUTH: .*\) and maxAttempts \(1\) is reached$/.test(l))).toBe(true);
+    expect(lines.some((l) => /: no retry: attempt 1 on \S+ failed \(IMPALA_AUTH: .*\) and maxAttempts \(1\) is reached$/.test(l))).toBe(
+      true,
+    );
     // Whether a read was under way on the killed coordinator's socket, rather than between calls, is up to timing.
-    if (summary.retries > 0) expect(lines.some((l) => /: retry: attempt 1 on \S+ failed \(IMPALA_[A-Z_]+: .*\); running it again \(/.test(l))).toBe(true);
+    if (summary.retries > 0)
+      expect(lines.some((l) => /: retry: attempt 1 on \S+ failed \(IMPALA_[A-Z_]+: .*\); running it again \(/.test(l))).toBe(true);
     for (const secret of [...forms(PASSWORD), ...forms(WRONG)]) expect(run.stderr).not.toContain(secret);
   }, 120_000);
 

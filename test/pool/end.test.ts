@@ -87,7 +87,14 @@ function trackResources(): ResourceTracker {
       const stack = new Error().stack ?? '';
       Error.stackTraceLimit = limit;
       const ours = stack.split('\n').filter(isOurFrame);
-      if (ours.length > 0) alive.set(id, { type, where: ours.slice(0, 6).map((l) => l.trim()).join(' < ') });
+      if (ours.length > 0)
+        alive.set(id, {
+          type,
+          where: ours
+            .slice(0, 6)
+            .map((l) => l.trim())
+            .join(' < '),
+        });
     },
     destroy(id) {
       alive.delete(id);
@@ -134,7 +141,10 @@ const FAILED_CONNECTS: Array<{ name: string; hosts(c: LocalCluster): Promise<str
  * holding idle connections on every one (and, with `probes`, the health
  * checker's own connection to each); then the first coordinator is frozen.
  */
-async function hungCoordinatorRig(probes: boolean, options: Partial<PoolOptions> = {}): Promise<{ beforeCluster: Record<string, number>; beforePool: Record<string, number> }> {
+async function hungCoordinatorRig(
+  probes: boolean,
+  options: Partial<PoolOptions> = {},
+): Promise<{ beforeCluster: Record<string, number>; beforePool: Record<string, number> }> {
   await settle();
   const beforeCluster = activeCounts();
   cluster = await startCluster({ coordinators: 3, isolation: 'process' });
@@ -144,12 +154,20 @@ async function hungCoordinatorRig(probes: boolean, options: Partial<PoolOptions>
   const p = (pool = createPool({ hosts: cluster.hosts, ...options }));
   await Promise.all(Array.from({ length: 6 }, () => p.query('SELECT sleep(50) AS s')));
   // Hang guard only: released connections are idle at once.
-  await waitFor(() => p.stats().coordinators.every((c) => c.idle >= 1 && c.inFlight === 0 && c.waiting === 0), 10_000, 'idle connections on every coordinator');
+  await waitFor(
+    () => p.stats().coordinators.every((c) => c.idle >= 1 && c.inFlight === 0 && c.waiting === 0),
+    10_000,
+    'idle connections on every coordinator',
+  );
   if (probes) {
     // The first health-check round runs one interval (default 2 s) after the
     // pool starts; its connections show as one more than the pool's own.
     const c = cluster;
-    await waitFor(() => c.stats().every((s, i) => s.connectionsOpen > p.stats().coordinators[i]!.open), 15_000, 'a health-check connection to every coordinator');
+    await waitFor(
+      () => c.stats().every((s, i) => s.connectionsOpen > p.stats().coordinators[i]!.open),
+      15_000,
+      'a health-check connection to every coordinator',
+    );
   }
   cluster.coordinators[0]!.pause();
   return { beforeCluster, beforePool };
@@ -158,40 +176,52 @@ async function hungCoordinatorRig(probes: boolean, options: Partial<PoolOptions>
 // ---------------------------------------------------------------------------
 
 describe('end()', () => {
-  it.each(FAILED_CONNECTS)('resolves within 1 s after failed connects to $name, and leaves nothing behind', async ({ hosts, fail }) => {
-    const c = (cluster = await startCluster({ coordinators: 3, isolation: 'process' }));
-    const all = await hosts(c);
-    const failing = all[0]!;
-    await settle();
-    const beforePool = activeCounts();
-    tracker = trackResources();
-    const p = (pool = createPool({ hosts: all }));
-    await Promise.all(Array.from({ length: 6 }, () => p.query('SELECT 1 AS one')));
-    await fail(c);
-    // leastconn sends a share of these to the failing address; they fail over. On a
-    // loaded machine the health checks may take it out first: then they saw it fail.
-    const failingStats = () => p.stats().coordinators.find((s) => s.host === failing)!;
-    await waitFor(async () => {
-      const results = await Promise.all(Array.from({ length: 12 }, () => p.query('SELECT sleep(20) AS s')));
-      expect(results.every((r) => r.coordinator !== failing)).toBe(true);
-      return failingStats().errors > 0 || failingStats().state !== 'up';
-    }, 10_000, 'failed connects to the failing coordinator');
+  it.each(FAILED_CONNECTS)(
+    'resolves within 1 s after failed connects to $name, and leaves nothing behind',
+    async ({ hosts, fail }) => {
+      const c = (cluster = await startCluster({ coordinators: 3, isolation: 'process' }));
+      const all = await hosts(c);
+      const failing = all[0]!;
+      await settle();
+      const beforePool = activeCounts();
+      tracker = trackResources();
+      const p = (pool = createPool({ hosts: all }));
+      await Promise.all(Array.from({ length: 6 }, () => p.query('SELECT 1 AS one')));
+      await fail(c);
+      // leastconn sends a share of these to the failing address; they fail over. On a
+      // loaded machine the health checks may take it out first: then they saw it fail.
+      const failingStats = () => p.stats().coordinators.find((s) => s.host === failing)!;
+      await waitFor(
+        async () => {
+          const results = await Promise.all(Array.from({ length: 12 }, () => p.query('SELECT sleep(20) AS s')));
+          expect(results.every((r) => r.coordinator !== failing)).toBe(true);
+          return failingStats().errors > 0 || failingStats().state !== 'up';
+        },
+        10_000,
+        'failed connects to the failing coordinator',
+      );
 
-    const ms = await timed(() => p.end());
-    await settle();
-    expect(ms, `end() took ${ms} ms`).toBeLessThan(1000);
-    expect(tracker.alive(), 'timers and sockets of the pool left after end()').toEqual([]);
-    expect(grown(beforePool), 'active resources added since before the pool, left after end()').toEqual({});
-  }, 60_000);
+      const ms = await timed(() => p.end());
+      await settle();
+      expect(ms, `end() took ${ms} ms`).toBeLessThan(1000);
+      expect(tracker.alive(), 'timers and sockets of the pool left after end()').toEqual([]);
+      expect(grown(beforePool), 'active resources added since before the pool, left after end()').toEqual({});
+    },
+    60_000,
+  );
 
   it.each([
     { name: 'before the first health check', probes: false },
     { name: 'with the health checker connected to it', probes: true },
-  ])('resolves within 2 s with a hung coordinator holding idle connections ($name)', async ({ probes }) => {
-    await hungCoordinatorRig(probes);
-    const ms = await timed(() => pool!.end());
-    expect(ms, `end() took ${ms} ms`).toBeLessThan(2000);
-  }, 60_000);
+  ])(
+    'resolves within 2 s with a hung coordinator holding idle connections ($name)',
+    async ({ probes }) => {
+      await hungCoordinatorRig(probes);
+      const ms = await timed(() => pool!.end());
+      expect(ms, `end() took ${ms} ms`).toBeLessThan(2000);
+    },
+    60_000,
+  );
 
   it('leaves no socket, timer or child process behind after a hung coordinator', async () => {
     const { beforeCluster, beforePool } = await hungCoordinatorRig(true);

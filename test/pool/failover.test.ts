@@ -10,7 +10,15 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import { connect, createPool, ImpalaError, NoHealthyCoordinatorError, OutcomeUnknownError, type QueryResult, type StatementDiagnostic } from '../../src/index.js';
+import {
+  connect,
+  createPool,
+  ImpalaError,
+  NoHealthyCoordinatorError,
+  OutcomeUnknownError,
+  type QueryResult,
+  type StatementDiagnostic,
+} from '../../src/index.js';
 import { startCluster } from '../../src/testing/index.js';
 import { useRig, runConcurrently, statsOf, waitFor, type Rig } from '../support/pool-fixtures.js';
 
@@ -27,7 +35,11 @@ const patient = { connectTimeoutMs: 10_000, healthCheckTimeoutMs: 5_000 };
 const poolStatsOf = (rig: Rig, host: string) => rig.pool.stats().coordinators.find((c) => c.host === host)!;
 
 /** Statements the cluster received on every coordinator but `host`. */
-const servedElsewhere = (rig: Rig, host: string): number => rig.cluster.stats().filter((s) => s.host !== host).reduce((n, s) => n + s.queries, 0);
+const servedElsewhere = (rig: Rig, host: string): number =>
+  rig.cluster
+    .stats()
+    .filter((s) => s.host !== host)
+    .reduce((n, s) => n + s.queries, 0);
 
 describe('failover', () => {
   it('kill a coordinator under load: no failed reads, no DML applied twice, unknown outcomes reported', async () => {
@@ -42,7 +54,9 @@ describe('failover', () => {
         killedAt = i;
         victim.kill();
       }
-      return i % 4 === 0 ? r!.pool.execute('INSERT INTO events VALUES (?)', [i]).then(() => 'dml') : r!.pool.query('SELECT sleep(20) AS s').then(() => 'read');
+      return i % 4 === 0
+        ? r!.pool.execute('INSERT INTO events VALUES (?)', [i]).then(() => 'dml')
+        : r!.pool.query('SELECT sleep(20) AS s').then(() => 'read');
     });
     expect(killedAt).toBeDefined();
     const failedReads = results.filter((x, i) => i % 4 !== 0 && !x.ok);
@@ -62,7 +76,18 @@ describe('failover', () => {
 
   it('pause a coordinator (black hole): it is taken out, gets no new work while paused, and gets work again after resume + rise', async () => {
     // A check timeout a loaded machine's healthy coordinators always meet: only the paused one is taken out.
-    r = await startRig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 1000, fall: 2, rise: 2, ejectBaseMs: 200, rpcTimeoutMs: 3000, connectTimeoutMs: 10_000 });
+    r = await startRig(
+      { coordinators: 3, isolation: 'process' },
+      {
+        healthCheckIntervalMs: 100,
+        healthCheckTimeoutMs: 1000,
+        fall: 2,
+        rise: 2,
+        ejectBaseMs: 200,
+        rpcTimeoutMs: 3000,
+        connectTimeoutMs: 10_000,
+      },
+    );
     const paused = r.cluster.coordinators[2]!;
     const host = r.cluster.hosts[2]!;
     const downs: string[] = [];
@@ -95,7 +120,8 @@ describe('failover', () => {
       expect(statsOf(r.cluster, host).queries - before).toBeLessThanOrEqual(12);
       // Back in rotation: a batch of concurrent work reaches it again.
       await waitFor(
-        async () => (await Promise.all(Array.from({ length: 12 }, () => r!.pool.query('SELECT sleep(5) AS s')))).some((x) => x.coordinator === host),
+        async () =>
+          (await Promise.all(Array.from({ length: 12 }, () => r!.pool.query('SELECT sleep(5) AS s')))).some((x) => x.coordinator === host),
         15_000,
         'work on the resumed coordinator',
       );
@@ -108,7 +134,10 @@ describe('failover', () => {
 
   it('a coordinator silent on an outstanding request is routed around, even by a load-blind strategy', async () => {
     // RPC and connect timeouts beyond this test's timeout: only the silence verdict can route around the frozen coordinator.
-    r = await startRig({ coordinators: 3 }, { strategy: 'roundrobin', healthCheckIntervalMs: 0, healthCheckTimeoutMs: 300, rpcTimeoutMs: 60_000, connectTimeoutMs: 60_000 });
+    r = await startRig(
+      { coordinators: 3 },
+      { strategy: 'roundrobin', healthCheckIntervalMs: 0, healthCheckTimeoutMs: 300, rpcTimeoutMs: 60_000, connectTimeoutMs: 60_000 },
+    );
     const frozen = r.cluster.hosts[0]!;
     // One connection per coordinator, then freeze the first.
     await Promise.all([0, 1, 2].map((i) => r!.pool.query(`SELECT ${i} AS i`)));
@@ -139,7 +168,14 @@ describe('failover', () => {
     r = await startRig(
       { coordinators: 3, isolation: 'process' },
       // A check timeout a loaded machine's healthy coordinators always meet: only the frozen one is taken out.
-      { strategy: 'roundrobin', healthCheckIntervalMs: 100, healthCheckTimeoutMs: 1500, fall: 2, rpcTimeoutMs: 120_000, connectTimeoutMs: 10_000 },
+      {
+        strategy: 'roundrobin',
+        healthCheckIntervalMs: 100,
+        healthCheckTimeoutMs: 1500,
+        fall: 2,
+        rpcTimeoutMs: 120_000,
+        connectTimeoutMs: 10_000,
+      },
     );
     // Round robin's first pick runs the CREATE, so the table's pin sends every INSERT there too.
     await r.pool.execute('CREATE TABLE marks (id INT)');
@@ -149,7 +185,14 @@ describe('failover', () => {
     const started = performance.now();
     // roundrobin puts a third of the reads on the coordinator about to freeze.
     const reads = Promise.allSettled(Array.from({ length: 9 }, (_, i) => r!.pool.query('SELECT ? AS i, sleep(5000) AS s', [i])));
-    const writes = Promise.all(Array.from({ length: 6 }, (_, i) => r!.pool.execute('INSERT INTO marks SELECT ? FROM (SELECT sleep(5000)) x', [i]).then(() => 'ok', (e: unknown) => e)));
+    const writes = Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        r!.pool.execute('INSERT INTO marks SELECT ? FROM (SELECT sleep(5000)) x', [i]).then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+      ),
+    );
     try {
       // Frozen while its three reads and six writes run there: each runs 5 s, longer than they take to start on a loaded machine.
       await waitFor(() => statsOf(r!.cluster, frozen).inFlight >= 9, 20_000, 'the statements running on the coordinator to freeze');
@@ -196,7 +239,10 @@ describe('failover', () => {
 
   it('a hung coordinator promptly stops getting new work from traffic alone (no active checks)', async () => {
     // RPC and connect timeouts beyond this test's timeout: only the silence verdict can keep work away from the hung coordinator.
-    r = await startRig({ coordinators: 3 }, { healthCheckIntervalMs: 0, healthCheckTimeoutMs: 500, rpcTimeoutMs: 120_000, connectTimeoutMs: 120_000 });
+    r = await startRig(
+      { coordinators: 3 },
+      { healthCheckIntervalMs: 0, healthCheckTimeoutMs: 500, rpcTimeoutMs: 120_000, connectTimeoutMs: 120_000 },
+    );
     const hung = r.cluster.hosts[0]!;
     let stop = false;
     const load = runConcurrently(100_000, 24, async () => {
@@ -273,7 +319,14 @@ describe('failover', () => {
 
   it('all coordinators refuse connections: NoHealthyCoordinatorError naming each, promptly; works again when one returns', async () => {
     const cluster = await startCluster({ coordinators: 3 });
-    const pool = createPool({ hosts: cluster.hosts, connectTimeoutMs: 10_000, healthCheckIntervalMs: 100, rise: 1, ejectBaseMs: 100, ejectMaxMs: 200 });
+    const pool = createPool({
+      hosts: cluster.hosts,
+      connectTimeoutMs: 10_000,
+      healthCheckIntervalMs: 100,
+      rise: 1,
+      ejectBaseMs: 100,
+      ejectMaxMs: 200,
+    });
     try {
       for (const c of cluster.coordinators) await c.stop();
       const started = performance.now();
@@ -285,7 +338,15 @@ describe('failover', () => {
       for (const a of err.attempts) expect(a.message).toMatch(/ECONNREFUSED|refused/);
       expect(err.message).toContain(cluster.hosts[0]);
       await cluster.coordinators[1]!.start();
-      await waitFor(async () => (await pool.query('SELECT 1 AS x').then(() => true, () => false)), 15_000, 'pool works again');
+      await waitFor(
+        async () =>
+          await pool.query('SELECT 1 AS x').then(
+            () => true,
+            () => false,
+          ),
+        15_000,
+        'pool works again',
+      );
     } finally {
       pool.destroy();
       await cluster.close();
@@ -295,7 +356,11 @@ describe('failover', () => {
   it('errors carry no secret', async () => {
     const cluster = await startCluster({ coordinators: 1 });
     await cluster.coordinators[0]!.stop();
-    const pool = createPool({ hosts: cluster.hosts, auth: { mechanism: 'PLAIN', username: 'u', password: 'p4ssw0rd-very-secret', allowCleartext: true }, connectTimeoutMs: 300 });
+    const pool = createPool({
+      hosts: cluster.hosts,
+      auth: { mechanism: 'PLAIN', username: 'u', password: 'p4ssw0rd-very-secret', allowCleartext: true },
+      connectTimeoutMs: 300,
+    });
     try {
       const err = (await pool.query('SELECT 1').catch((e: unknown) => e)) as ImpalaError;
       const { inspect } = await import('node:util');

@@ -39,7 +39,8 @@ import { createPool, ImpalaError, type CoordinatorStateEvent, type HealthState, 
 import { startCluster, type LocalCluster } from '../../src/testing/index.js';
 import { waitFor } from '../support/pool-fixtures.js';
 
-type Step = 'query refused' | 'lease refused' | 'session refused' | 'many callers, one refused connect' | 'active check' | 'transport mid-flight';
+type Step =
+  'query refused' | 'lease refused' | 'session refused' | 'many callers, one refused connect' | 'active check' | 'transport mid-flight';
 
 const ROWS: Step[][] = [
   ['query refused', 'query refused', 'query refused'],
@@ -178,7 +179,15 @@ describe('fall: 3 means three failures, whichever path reported them', () => {
     // and the pool opens a connect for each; they are refused together, one
     // outage seen at one moment: still one failure toward fall.
     const coordinator = cluster.coordinators[0]!;
-    const p = createPool({ hosts: cluster.hosts, fall: 3, rise: 2, healthCheckIntervalMs: 0, connectTimeoutMs: 2000, ejectBaseMs: 100, ejectMaxMs: EJECT_MAX_MS });
+    const p = createPool({
+      hosts: cluster.hosts,
+      fall: 3,
+      rise: 2,
+      healthCheckIntervalMs: 0,
+      connectTimeoutMs: 2000,
+      ejectBaseMs: 100,
+      ejectMaxMs: EJECT_MAX_MS,
+    });
     pool = p;
     await coordinator.stop();
     const errors = await Promise.all(Array.from({ length: 10 }, (_, j) => failure(p.query('SELECT ? AS j', [j]))));

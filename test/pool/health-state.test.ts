@@ -45,15 +45,31 @@ describe('HealthMachine', () => {
   it.each<[string, Step[], HealthState[]]>([
     ['fall failures take it down', [['fail'], ['fail'], ['fail']], ['suspect', 'suspect', 'down']],
     ['a success in between resets', [['fail'], ['fail'], ['ok'], ['fail'], ['fail']], ['suspect', 'suspect', 'up', 'suspect', 'suspect']],
-    ['no probe before the backoff', [['fail'], ['fail'], ['fail'], ['wait', 999], ['probe']], ['suspect', 'suspect', 'down', 'down', 'down']],
-    ['probing after the backoff, up after rise', [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['ok'], ['ok']], ['suspect', 'suspect', 'down', 'down', 'probing', 'probing', 'up']],
-    ['a failed probe ejects again', [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['fail'], ['wait', 1999], ['probe'], ['wait', 1], ['probe']], ['suspect', 'suspect', 'down', 'down', 'probing', 'down', 'down', 'down', 'down', 'probing']],
+    [
+      'no probe before the backoff',
+      [['fail'], ['fail'], ['fail'], ['wait', 999], ['probe']],
+      ['suspect', 'suspect', 'down', 'down', 'down'],
+    ],
+    [
+      'probing after the backoff, up after rise',
+      [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['ok'], ['ok']],
+      ['suspect', 'suspect', 'down', 'down', 'probing', 'probing', 'up'],
+    ],
+    [
+      'a failed probe ejects again',
+      [['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe'], ['fail'], ['wait', 1999], ['probe'], ['wait', 1], ['probe']],
+      ['suspect', 'suspect', 'down', 'down', 'probing', 'down', 'down', 'down', 'down', 'probing'],
+    ],
     [
       'failures of requests already under way when it went down do not push the probe back',
       [['fail'], ['fail'], ['fail'], ['fail'], ['fail'], ['fail'], ['wait', 1000], ['probe']],
       ['suspect', 'suspect', 'down', 'down', 'down', 'down', 'down', 'probing'],
     ],
-    ['drain, then down until probes', [['drain'], ['ok'], ['fail'], ['endDrain', 'down'], ['wait', 1000], ['probe'], ['ok'], ['ok']], ['draining', 'draining', 'draining', 'down', 'down', 'probing', 'probing', 'up']],
+    [
+      'drain, then down until probes',
+      [['drain'], ['ok'], ['fail'], ['endDrain', 'down'], ['wait', 1000], ['probe'], ['ok'], ['ok']],
+      ['draining', 'draining', 'draining', 'down', 'down', 'probing', 'probing', 'up'],
+    ],
     ['drain, then back up', [['drain'], ['endDrain', 'up']], ['draining', 'up']],
     ['removed is terminal', [['remove'], ['ok'], ['fail'], ['drain']], ['removed', 'removed', 'removed', 'removed']],
   ])('%s', (_name, steps, expected) => {

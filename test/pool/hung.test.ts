@@ -27,7 +27,10 @@ interface Outcome {
 
 describe('hung coordinator under load', () => {
   it('reads in flight there finish elsewhere and DML there reports OutcomeUnknownError, within 1.5 s of the pause', async () => {
-    const r = await startRig({ coordinators: 3, isolation: 'process' }, { healthCheckIntervalMs: 2000, healthCheckTimeoutMs: 1000, connectTimeoutMs: 5000 });
+    const r = await startRig(
+      { coordinators: 3, isolation: 'process' },
+      { healthCheckIntervalMs: 2000, healthCheckTimeoutMs: 1000, connectTimeoutMs: 5000 },
+    );
     await r.pool.execute('CREATE TABLE log (id INT)');
     await waitFor(async () => (await r.pool.query('SELECT count(*) AS n FROM log')).rows.length === 1, 10_000, 'the table everywhere');
     const victim = r.cluster.coordinators[1]!;
@@ -40,7 +43,8 @@ describe('hung coordinator under load', () => {
     const worker = async (w: number): Promise<void> => {
       for (let i = 0; !stop; i++) {
         const kind = w % 6 === 0 ? 'dml' : 'read';
-        const sql = kind === 'dml' ? 'INSERT INTO log SELECT CAST(sleep(100) AS INT)' : i % 5 === 0 ? 'SELECT sleep(100) AS s' : 'SELECT 1 AS one';
+        const sql =
+          kind === 'dml' ? 'INSERT INTO log SELECT CAST(sleep(100) AS INT)' : i % 5 === 0 ? 'SELECT sleep(100) AS s' : 'SELECT 1 AS one';
         const o: Outcome = { kind, startedAt: performance.now(), settledAt: 0, ok: false };
         try {
           const res = kind === 'dml' ? await r.pool.execute(sql) : await r.pool.query(sql);
@@ -54,12 +58,20 @@ describe('hung coordinator under load', () => {
       }
     };
     const load = Promise.all(Array.from({ length: 12 }, (_, w) => worker(w)));
-    await waitFor(() => r.pool.stats().coordinators.find((c) => c.host === victimHost)!.inFlight >= 2, 10_000, 'work in flight on the victim');
+    await waitFor(
+      () => r.pool.stats().coordinators.find((c) => c.host === victimHost)!.inFlight >= 2,
+      10_000,
+      'work in flight on the victim',
+    );
     const inFlightAtPause = r.pool.stats().coordinators.find((c) => c.host === victimHost)!.inFlight;
     await victim.pause();
     pausedAt.t = performance.now();
     // Everything that was in flight at the pause has settled once the victim holds nothing more.
-    await waitFor(() => r.pool.stats().coordinators.find((c) => c.host === victimHost)!.inFlight === 0, 10_000, 'nothing left waiting on the victim');
+    await waitFor(
+      () => r.pool.stats().coordinators.find((c) => c.host === victimHost)!.inFlight === 0,
+      10_000,
+      'nothing left waiting on the victim',
+    );
     const drainedAfter = performance.now() - pausedAt.t;
     await new Promise((res) => setTimeout(res, 300));
     stop = true;
@@ -80,7 +92,9 @@ describe('hung coordinator under load', () => {
     const rerunMs = Math.max(0, ...outcomes.filter((o) => o.startedAt > pausedAt.t! + drainedAfter).map((o) => o.settledAt - o.startedAt));
     const slowest = Math.max(...caught.map((o) => o.settledAt - pausedAt.t!));
     if (process.env.IMPALA_POOL_TEST_FIGURES) {
-      console.info(`hung: ${caught.length} calls under way at the pause; victim given up after ${drainedAfter.toFixed(0)} ms; slowest settled ${slowest.toFixed(0)} ms after the pause; a call now takes up to ${rerunMs.toFixed(0)} ms`);
+      console.info(
+        `hung: ${caught.length} calls under way at the pause; victim given up after ${drainedAfter.toFixed(0)} ms; slowest settled ${slowest.toFixed(0)} ms after the pause; a call now takes up to ${rerunMs.toFixed(0)} ms`,
+      );
     }
     expect(slowest).toBeLessThan(drainedAfter + rerunMs + 100);
     // No read completed on the victim after the pause (it could not answer).

@@ -17,7 +17,10 @@ describe('idle connections', () => {
     ['server-side session expiry', { validateAfterIdleMs: 50 }, 'expire'],
   ] as const)('%s: replaced transparently', async (_name, poolOptions, how) => {
     // The expiry is long enough that a session cannot expire between its opening and its first statement.
-    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: how === 'expire' ? 1000 : 0 }, { ...poolOptions, healthCheckIntervalMs: 0 });
+    r = await startRig(
+      { coordinators: 1, idleSessionTimeoutMs: how === 'expire' ? 1000 : 0 },
+      { ...poolOptions, healthCheckIntervalMs: 0 },
+    );
     const reconnects: string[] = [];
     r.pool.on('reconnect', (e) => reconnects.push(e.reason));
     await Promise.all(Array.from({ length: 4 }, (_, i) => r!.pool.query(`SELECT ${i} AS i`)));
@@ -37,7 +40,10 @@ describe('idle connections', () => {
 
   it('keepalive pings idle connections so the server never sees them idle', async () => {
     // Pings every 100 ms against a 1 s expiry: only a stall of most of a second could let the session expire.
-    r = await startRig({ coordinators: 1, idleSessionTimeoutMs: 1000 }, { keepaliveIntervalMs: 100, validateAfterIdleMs: 60_000, healthCheckIntervalMs: 0 });
+    r = await startRig(
+      { coordinators: 1, idleSessionTimeoutMs: 1000 },
+      { keepaliveIntervalMs: 100, validateAfterIdleMs: 60_000, healthCheckIntervalMs: 0 },
+    );
     const reconnects: string[] = [];
     r.pool.on('reconnect', (e) => reconnects.push(e.reason));
     await r.pool.query('SELECT 1 AS one');

@@ -13,7 +13,10 @@ const startRig = useRig();
 
 describe('connections expired by the server while idle', () => {
   it('20 connections expired together, default validateAfterIdleMs: every read after succeeds', async () => {
-    const r = await startRig({ coordinators: 2, idleSessionTimeoutMs: 1000 }, { healthCheckIntervalMs: 0, maxConnectionsPerCoordinator: 10 });
+    const r = await startRig(
+      { coordinators: 2, idleSessionTimeoutMs: 1000 },
+      { healthCheckIntervalMs: 0, maxConnectionsPerCoordinator: 10 },
+    );
     // Long enough to overlap on a loaded machine, so that most of the 20 callers hold a connection of their own.
     await runConcurrently(20, 20, () => r.pool.query('SELECT sleep(300) AS s'));
     expect(r.pool.stats().coordinators.reduce((n, c) => n + c.idle, 0)).toBeGreaterThanOrEqual(10);

@@ -34,8 +34,18 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
     const hostKeytab = kdc.keytab(HOSTS.map((h) => `impala/${h}`));
     // ... or, in the proxy setup, only the shared one (merged with its own, as the guide does it).
     const mergedKeytab = kdc.keytab([`impala/${SHARED}`, ...HOSTS.map((h) => `impala/${h}`)]);
-    perHost = await startCluster({ coordinators: 3, host: HOSTS, auth: { mechanism: 'GSSAPI', keytab: hostKeytab, principal: 'impala/_HOST' }, http: true });
-    shared = await startCluster({ coordinators: 3, host: HOSTS, auth: { mechanism: 'GSSAPI', keytab: mergedKeytab, principal: `impala/${SHARED}` }, http: true });
+    perHost = await startCluster({
+      coordinators: 3,
+      host: HOSTS,
+      auth: { mechanism: 'GSSAPI', keytab: hostKeytab, principal: 'impala/_HOST' },
+      http: true,
+    });
+    shared = await startCluster({
+      coordinators: 3,
+      host: HOSTS,
+      auth: { mechanism: 'GSSAPI', keytab: mergedKeytab, principal: `impala/${SHARED}` },
+      http: true,
+    });
     aliceKeytab = kdc.keytab(['alice']);
     aliceCache = kdc.kinit('alice', { password: 'alice-pw' });
   }, 60_000);
@@ -69,10 +79,21 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
     it('a shared principal: refused as each host, accepted with kerberosHostFqdn', async () => {
       process.env.KRB5CCNAME = aliceCache;
       const [host, port] = hostsOf(shared, transport)[0]!.split(':');
-      const asHost = (await connect({ host: host!, port: Number(port), transport, auth: { mechanism: 'GSSAPI' }, connectTimeoutMs: 5000 }).catch((e: unknown) => e)) as AuthenticationError;
+      const asHost = (await connect({
+        host: host!,
+        port: Number(port),
+        transport,
+        auth: { mechanism: 'GSSAPI' },
+        connectTimeoutMs: 5000,
+      }).catch((e: unknown) => e)) as AuthenticationError;
       expect(asHost.code).toBe('IMPALA_AUTH');
       expect(asHost.reason).toBe('rejected');
-      const pool = createPool({ hosts: hostsOf(shared, transport), transport, auth: { mechanism: 'GSSAPI', kerberosHostFqdn: SHARED }, healthCheckIntervalMs: 200 });
+      const pool = createPool({
+        hosts: hostsOf(shared, transport),
+        transport,
+        auth: { mechanism: 'GSSAPI', kerberosHostFqdn: SHARED },
+        healthCheckIntervalMs: 200,
+      });
       try {
         const seen = new Set<string>();
         for (let i = 0; i < 12; i++) seen.add((await pool.query('SELECT 1')).coordinator);
@@ -84,7 +105,12 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
 
     it('no ticket in the cache: one comes from the client keytab given in auth.keytab', async () => {
       process.env.KRB5CCNAME = `FILE:${kdc.dir}/empty-${transport}`;
-      const pool = createPool({ hosts: hostsOf(perHost, transport), transport, auth: { mechanism: 'GSSAPI', clientPrincipal: `alice@${kdc.realm}`, keytab: aliceKeytab }, healthCheckIntervalMs: 0 });
+      const pool = createPool({
+        hosts: hostsOf(perHost, transport),
+        transport,
+        auth: { mechanism: 'GSSAPI', clientPrincipal: `alice@${kdc.realm}`, keytab: aliceKeytab },
+        healthCheckIntervalMs: 0,
+      });
       try {
         expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       } finally {
@@ -96,12 +122,19 @@ describe.runIf(krb !== undefined)('Kerberos against a real KDC', () => {
     });
 
     it.each<[string, AuthOptions, () => void, string]>([
-      ['a service principal the KDC does not know', { mechanism: 'GSSAPI', service: 'hive' }, () => (process.env.KRB5CCNAME = aliceCache), 'unknown-principal'],
+      [
+        'a service principal the KDC does not know',
+        { mechanism: 'GSSAPI', service: 'hive' },
+        () => (process.env.KRB5CCNAME = aliceCache),
+        'unknown-principal',
+      ],
       ['no ticket', { mechanism: 'GSSAPI' }, () => (process.env.KRB5CCNAME = `FILE:${kdc.dir}/no-such-cache`), 'no-ticket'],
     ])('%s: a typed AuthenticationError, and the pool says so for every coordinator', async (_name, auth, setup, reason) => {
       setup();
       const [host, port] = hostsOf(perHost, transport)[0]!.split(':');
-      const err = (await connect({ host: host!, port: Number(port), transport, auth, connectTimeoutMs: 5000 }).catch((e: unknown) => e)) as AuthenticationError;
+      const err = (await connect({ host: host!, port: Number(port), transport, auth, connectTimeoutMs: 5000 }).catch(
+        (e: unknown) => e,
+      )) as AuthenticationError;
       expect(err.code).toBe('IMPALA_AUTH');
       expect(err.reason).toBe(reason);
       expect(err.statementSent).toBe(false);

@@ -47,7 +47,8 @@ describe('latency-aware leastconn (the default)', () => {
     await r.cluster.coordinators[2]!.setLatency(0);
     // Its health checks' pings show it fast again, with no traffic needed: it
     // counts as an equal once within 2× of the fastest (under the 1 ms floor too).
-    const equal = (): boolean => (answerMs(r.pool, slow) ?? Infinity) <= 2 * Math.max(1, Math.min(answerMs(r.pool, a) ?? Infinity, answerMs(r.pool, b) ?? Infinity));
+    const equal = (): boolean =>
+      (answerMs(r.pool, slow) ?? Infinity) <= 2 * Math.max(1, Math.min(answerMs(r.pool, a) ?? Infinity, answerMs(r.pool, b) ?? Infinity));
     await waitFor(equal, 20_000, 'the pool to see it answer as fast as the others again');
     const recovered = await shares(r.pool, r.cluster.hosts, 1200);
     expect(recovered[slow]).toBeGreaterThan(0.2);

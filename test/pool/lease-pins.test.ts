@@ -46,7 +46,10 @@ describe('sessions and leases after DDL', () => {
   }, 60_000);
 
   it('the same workload with table pins off fails on the coordinators that have not seen the DDL yet', async () => {
-    const r = await startRig({ coordinators: 3, catalogDelayMs: 3000 }, { ddl: 'none', strategy: 'roundrobin', maxConnectionsPerCoordinator: 10 });
+    const r = await startRig(
+      { coordinators: 3, catalogDelayMs: 3000 },
+      { ddl: 'none', strategy: 'roundrobin', maxConnectionsPerCoordinator: 10 },
+    );
     const outcomes = await ddlThenReaders(r.pool, 'fresh');
     const failures = outcomes.filter((o) => !o.ok).map((o) => String((o as { error: Error }).error.message));
     expect(failures.length).toBeGreaterThan(0);

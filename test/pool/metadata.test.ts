@@ -70,7 +70,15 @@ afterEach(async () => {
 });
 
 function makePool(): ImpalaPool {
-  pool = createPool({ hosts: cluster.hosts, strategy: preferChosen, healthCheckIntervalMs: 0, fall: 100, validateAfterIdleMs: 600_000, connectTimeoutMs: 2000, rpcTimeoutMs: 5000 });
+  pool = createPool({
+    hosts: cluster.hosts,
+    strategy: preferChosen,
+    healthCheckIntervalMs: 0,
+    fall: 100,
+    validateAfterIdleMs: 600_000,
+    connectTimeoutMs: 2000,
+    rpcTimeoutMs: 5000,
+  });
   return pool;
 }
 
@@ -85,7 +93,11 @@ function coordinatorAt(host: string) {
  * the coordinator it will go to. Returns the rows, who answered, and where a
  * session or lease ended up.
  */
-async function getTablesVia(p: ImpalaPool, scope: Scope, before: (coordinator: string) => Promise<void>): Promise<{ rows: TableRow[]; coordinator: string; sessionOn?: string }> {
+async function getTablesVia(
+  p: ImpalaPool,
+  scope: Scope,
+  before: (coordinator: string) => Promise<void>,
+): Promise<{ rows: TableRow[]; coordinator: string; sessionOn?: string }> {
   const call = (target: ImpalaPool | PoolConnection) => target.getTables({ schemaPattern: 'md_pool' });
   switch (scope) {
     case 'pool': {
@@ -248,9 +260,7 @@ describe('table pins', () => {
       for (const l of opened) l.release();
     }
     // The other coordinators really have not seen it: a pattern that names no table routes anywhere.
-    const unpinned = await Promise.all(
-      slow.hosts.map(() => p.getTables({ schemaPattern: 'default', tablePattern: 'pinned%' })),
-    );
+    const unpinned = await Promise.all(slow.hosts.map(() => p.getTables({ schemaPattern: 'default', tablePattern: 'pinned%' })));
     const seenOn = new Set(unpinned.filter((r) => r.rows.length > 0).map((r) => r.coordinator));
     expect([...seenOn]).toEqual([created.coordinator]);
     expect(unpinned.some((r) => r.rows.length === 0)).toBe(true);

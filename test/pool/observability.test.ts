@@ -13,7 +13,10 @@ let r: Rig | undefined;
 describe('observability', () => {
   it('emits coordinatorDown when a coordinator stops answering checks, and coordinatorUp after rise', async () => {
     // A stopped coordinator refuses at once; the generous check timeout keeps a loaded machine from failing the other one's checks.
-    r = await startRig({ coordinators: 2 }, { healthCheckIntervalMs: 50, healthCheckTimeoutMs: 2000, fall: 2, rise: 2, ejectBaseMs: 50, ejectMaxMs: 100 });
+    r = await startRig(
+      { coordinators: 2 },
+      { healthCheckIntervalMs: 50, healthCheckTimeoutMs: 2000, fall: 2, rise: 2, ejectBaseMs: 50, ejectMaxMs: 100 },
+    );
     const down: CoordinatorStateEvent[] = [];
     const up: CoordinatorStateEvent[] = [];
     r.pool.on('coordinatorDown', (e) => down.push(e));

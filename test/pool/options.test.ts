@@ -10,18 +10,26 @@ describe('pool options', () => {
     ['a zero weight', { hosts: [{ host: 'h1', weight: 0 }] }, /option hosts\[0\]\.weight/],
     ['an unknown strategy', { hosts: ['h1'], strategy: 'fastest' }, /option strategy must be one of 'leastconn', 'p2c'/],
     ['a typo', { hosts: ['h1'], connectTimeoutMS: 5 }, /unknown pool option connectTimeoutMS/],
-    ['min above max', { hosts: ['h1'], maxConnectionsPerCoordinator: 2, minConnectionsPerCoordinator: 3 }, /option minConnectionsPerCoordinator must be an integer from 0 to 2/],
+    [
+      'min above max',
+      { hosts: ['h1'], maxConnectionsPerCoordinator: 2, minConnectionsPerCoordinator: 3 },
+      /option minConnectionsPerCoordinator must be an integer from 0 to 2/,
+    ],
     ['negative interval', { hosts: ['h1'], healthCheckIntervalMs: -1 }, /option healthCheckIntervalMs/],
     ['bad ddl mode', { hosts: ['h1'], ddl: 'eventual' }, /option ddl must be one of 'pin', 'sync', 'none'/],
     // Every borrow joins the waiting line, so a line of 0 would refuse even an idle connection.
-    ['no waiting line', { hosts: ['h1'], maxWaitingPerCoordinator: 0 }, /option maxWaitingPerCoordinator must be an integer from 1 to 1000000/],
+    [
+      'no waiting line',
+      { hosts: ['h1'], maxWaitingPerCoordinator: 0 },
+      /option maxWaitingPerCoordinator must be an integer from 1 to 1000000/,
+    ],
     ['bad query option', { hosts: ['h1'], queryOptions: { MEM_LIMIT: {} } }, /option queryOptions.MEM_LIMIT/],
   ])('rejects %s with a TypeError naming the option', (_name, options, message) => {
     expect(() => createPool(options as never)).toThrow(TypeError);
     expect(() => createPool(options as never)).toThrow(message);
   });
 
-  it('fills the defaults of Impala\'s proxy guide', () => {
+  it("fills the defaults of Impala's proxy guide", () => {
     const o = resolvePoolOptions({ hosts: ['h1', 'h2:21051', { host: 'h3', weight: 2 }] });
     expect(o.coordinators).toEqual([
       { host: 'h1', port: 21050, weight: 1 },
@@ -34,7 +42,17 @@ describe('pool options', () => {
   it.each([
     ['impala://h1:21050,h2:21051/sales', { hosts: ['h1:21050', 'h2:21051'], database: 'sales' }],
     ['impala://u@h1/', { hosts: ['h1'], username: 'u' }],
-    ['impala://u:p%40ss@h1?tls=true&strategy=p2c&connectTimeoutMs=2000&MEM_LIMIT=1g', { hosts: ['h1'], auth: { mechanism: 'PLAIN', username: 'u', password: 'p@ss' }, tls: true, strategy: 'p2c', connectTimeoutMs: 2000, queryOptions: { MEM_LIMIT: '1g' } }],
+    [
+      'impala://u:p%40ss@h1?tls=true&strategy=p2c&connectTimeoutMs=2000&MEM_LIMIT=1g',
+      {
+        hosts: ['h1'],
+        auth: { mechanism: 'PLAIN', username: 'u', password: 'p@ss' },
+        tls: true,
+        strategy: 'p2c',
+        connectTimeoutMs: 2000,
+        queryOptions: { MEM_LIMIT: '1g' },
+      },
+    ],
   ])('parses %s', (url, expected) => {
     expect(parsePoolUrl(url)).toEqual(expected);
   });

@@ -29,7 +29,16 @@ import { AffinityTable } from '../../src/pool/affinity.js';
 import type { Coordinator } from '../../src/pool/coordinator.js';
 import type { PoolEventMap, ReconnectEvent, RetryEvent } from '../../src/pool/events.js';
 import type { ResolvedPoolOptions } from '../../src/pool/options.js';
-import { openLease, runStatement, streamStatement, type AttemptBody, type LeaseBinding, type PoolContext, type StatementCall, type StreamBody } from '../../src/pool/pipeline.js';
+import {
+  openLease,
+  runStatement,
+  streamStatement,
+  type AttemptBody,
+  type LeaseBinding,
+  type PoolContext,
+  type StatementCall,
+  type StreamBody,
+} from '../../src/pool/pipeline.js';
 import { RetryBudget } from '../../src/pool/retry-budget.js';
 import { Router } from '../../src/pool/router.js';
 import { LeastConnStrategy } from '../../src/pool/strategies/index.js';
@@ -306,7 +315,9 @@ const RUN_CASES: RunCase[] = [
     sql: 'SELECT * FROM t',
     rig: { coordinators: [...WEIGHTED.map((c) => ({ ...c, weight: c.weight! + 1 })), { id: 'd', weight: 1 }], maxAttempts: 3 },
     fates: [sentClosed, sentClosed, sentClosed],
-    expected: { error: { type: NoHealthyCoordinatorError, code: 'IMPALA_NO_HEALTHY_COORDINATOR', statementSent: true, listed: ['a', 'b', 'c'] } },
+    expected: {
+      error: { type: NoHealthyCoordinatorError, code: 'IMPALA_NO_HEALTHY_COORDINATOR', statementSent: true, listed: ['a', 'b', 'c'] },
+    },
     ran: ['a', 'b', 'c'],
     retries: [
       { coordinator: 'a', code: 'IMPALA_CONNECTION_CLOSED', reason: SENT_READ_RETRY },
@@ -863,7 +874,10 @@ describe('a lease', () => {
     // The connection the lease would move to breaks on the replayed USE, after sending it.
     r.byId('c').onConnection = (conn) => (conn.failNextExecute = sentClosed());
     const got = await outcome(inLease(r, lease, 'INSERT INTO t VALUES (1)'));
-    const inserts = r.coordinators.flatMap((c) => c.borrowed).flatMap((c) => c.executed).filter((s) => s.startsWith('INSERT'));
+    const inserts = r.coordinators
+      .flatMap((c) => c.borrowed)
+      .flatMap((c) => c.executed)
+      .filter((s) => s.startsWith('INSERT'));
     expect(inserts.length).toBeLessThanOrEqual(1);
     expect(got.error).not.toBeInstanceOf(OutcomeUnknownError);
     if (got.error) expect((got.error as ImpalaError).statementSent).toBe(false);

@@ -151,7 +151,7 @@ const CASES: Case[] = [
     expected: { among: ['a'], reason: 'table-pin' },
   },
   {
-    name: "a table pin to a coordinator whose connects fail gives way to a responsive one",
+    name: 'a table pin to a coordinator whose connects fail gives way to a responsive one',
     setup: { coordinators: [up('a', { connectFailing: true }), up('b'), up('c')], tables: [['CREATE TABLE t (x INT)', 'a']] },
     request: { sql: 'SELECT * FROM t' },
     expected: { among: ['b', 'c'], reason: 'strategy' },
@@ -176,7 +176,10 @@ const CASES: Case[] = [
   },
   {
     name: 'a table pin to a silent coordinator holds when no healthy one is responsive',
-    setup: { coordinators: [up('a', { silent: true }), up('b', { silent: true }), inState('c', 'down')], tables: [['CREATE TABLE t (x INT)', 'a']] },
+    setup: {
+      coordinators: [up('a', { silent: true }), up('b', { silent: true }), inState('c', 'down')],
+      tables: [['CREATE TABLE t (x INT)', 'a']],
+    },
     request: { sql: 'SELECT * FROM t' },
     expected: { among: ['a'], reason: 'table-pin' },
   },
@@ -249,7 +252,7 @@ const CASES: Case[] = [
     expected: { among: ['b', 'c'], reason: 'strategy' },
   },
   {
-    name: "a tried lease coordinator is left for another",
+    name: 'a tried lease coordinator is left for another',
     setup: { coordinators: ABC },
     request: { sql: 'SELECT 1', prefer: 'a', exclude: ['a'] },
     expected: { among: ['b', 'c'], reason: 'strategy' },
@@ -305,14 +308,20 @@ describe.each(STRATEGY_NAMES)('Router with %s', (strategyName) => {
   });
 
   it("re-pins a key whose coordinator stopped answering to the strategy's new pick", () => {
-    const { route, affinity } = build({ coordinators: [up('a', { silent: true }), up('b'), up('c')], keys: [['k', 'a']] }, createStrategy(strategyName, seededRandom(5)));
+    const { route, affinity } = build(
+      { coordinators: [up('a', { silent: true }), up('b'), up('c')], keys: [['k', 'a']] },
+      createStrategy(strategyName, seededRandom(5)),
+    );
     const moved = route({ sql: 'SELECT 1', affinityKey: 'k' })!;
     expect(['b', 'c']).toContain(moved.coordinator.id);
     expect(affinity.keyCoordinator('k')).toBe(moved.coordinator.id);
   });
 
   it('does not pin a key to a panic pick', () => {
-    const { route, affinity } = build({ coordinators: [inState('a', 'down'), inState('b', 'down')] }, createStrategy(strategyName, seededRandom(5)));
+    const { route, affinity } = build(
+      { coordinators: [inState('a', 'down'), inState('b', 'down')] },
+      createStrategy(strategyName, seededRandom(5)),
+    );
     expect(route({ sql: 'SELECT 1', affinityKey: 'k' })!.reason).toBe('panic');
     expect(affinity.keyCoordinator('k')).toBeUndefined();
   });
@@ -325,7 +334,11 @@ describe('Router and the clock', () => {
     ['a table pin lapses after catalogPropagationMs', CATALOG_MS + 1, 'lease'],
   ])('%s', (_name, elapsed, reason) => {
     const clock = new ManualClock(T0);
-    const { route } = build({ coordinators: ABC, tables: [['CREATE TABLE t (x INT)', 'c']] }, createStrategy('leastconn', seededRandom(1)), clock);
+    const { route } = build(
+      { coordinators: ABC, tables: [['CREATE TABLE t (x INT)', 'c']] },
+      createStrategy('leastconn', seededRandom(1)),
+      clock,
+    );
     clock.advance(elapsed);
     expect(route({ sql: 'SELECT * FROM t', prefer: 'a' })!.reason).toBe(reason);
   });

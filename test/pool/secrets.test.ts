@@ -13,7 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { connect, createPool, ImpalaError, NoHealthyCoordinatorError, parsePoolUrl, type ImpalaPool, type PoolEventMap, type Strategy } from '../../src/index.js';
+import {
+  connect,
+  createPool,
+  ImpalaError,
+  NoHealthyCoordinatorError,
+  parsePoolUrl,
+  type ImpalaPool,
+  type PoolEventMap,
+  type Strategy,
+} from '../../src/index.js';
 import { channels } from '../../src/pool/events.js';
 import { resolvePoolOptions } from '../../src/pool/options.js';
 import { startCluster } from '../../src/testing/index.js';
@@ -99,7 +108,9 @@ describe('secrets', () => {
     const url = `impala://${USER}:${encodeURIComponent(PASSWORD)}@${hosts}/default?allowCleartext=true&${health}`;
     const pool = createPool({ ...parsePoolUrl(url), strategy });
     const urlPool = createPool(url);
-    const wrongPool = createPool(`impala://${USER}:${encodeURIComponent(WRONG)}@${hosts}?allowCleartext=true&connectTimeoutMs=1000&healthCheckIntervalMs=0`);
+    const wrongPool = createPool(
+      `impala://${USER}:${encodeURIComponent(WRONG)}@${hosts}?allowCleartext=true&connectTimeoutMs=1000&healthCheckIntervalMs=0`,
+    );
     listen(pool, 'pool');
     listen(urlPool, 'urlPool');
     listen(wrongPool, 'wrongPool');
@@ -114,7 +125,11 @@ describe('secrets', () => {
       showError('wrong-password pool error', wrong);
       expect(wrong).toBeInstanceOf(NoHealthyCoordinatorError);
       expect((wrong as NoHealthyCoordinatorError).attempts.map((a) => a.code)).toContain('IMPALA_AUTH');
-      const wrongDirect = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: WRONG, allowCleartext: true } }).catch((e: unknown) => e);
+      const wrongDirect = await connect({
+        host: first!.hostname,
+        port: first!.port,
+        auth: { mechanism: 'PLAIN', username: USER, password: WRONG, allowCleartext: true },
+      }).catch((e: unknown) => e);
       showError('wrong-password connect error', wrongDirect);
       expect((wrongDirect as ImpalaError).code).toBe('IMPALA_AUTH');
       const noAuth = await connect({ host: first!.hostname, port: first!.port, connectTimeoutMs: 1000 }).catch((e: unknown) => e);
@@ -138,7 +153,11 @@ describe('secrets', () => {
         await session.query('SELECT 4 AS x');
         show('session', session);
       });
-      const direct = await connect({ host: first!.hostname, port: first!.port, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD, allowCleartext: true } });
+      const direct = await connect({
+        host: first!.hostname,
+        port: first!.port,
+        auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD, allowCleartext: true },
+      });
       await direct.query('SELECT 5 AS x');
       show('direct connection', direct);
       await direct.close();
@@ -147,7 +166,8 @@ describe('secrets', () => {
       const reads = Array.from({ length: 6 }, (_, i) => pool.query('SELECT ? AS i, sleep(400) AS s', [i]));
       await new Promise((res) => setTimeout(res, 150));
       first!.kill();
-      for (const outcome of await Promise.allSettled(reads)) if (outcome.status === 'rejected') showError('read during the kill', outcome.reason);
+      for (const outcome of await Promise.allSettled(reads))
+        if (outcome.status === 'rejected') showError('read during the kill', outcome.reason);
       await waitFor(() => (counts.get('pool coordinatorDown') ?? 0) > 0, 5000, 'coordinatorDown');
       emit('stats after the kill', JSON.stringify(pool.stats()));
       emit('stats after the kill (inspect)', inspect(pool.stats(), { depth: 10 }));
@@ -185,51 +205,92 @@ describe('secrets', () => {
     expect(emitted.length).toBeGreaterThan(100);
 
     const forbidden = [...forms(PASSWORD), ...forms(WRONG)];
-    const leaks = emitted.flatMap(({ where, text }) => forbidden.filter((f) => text.includes(f)).map((f) => `${where} contains ${JSON.stringify(f)}`));
+    const leaks = emitted.flatMap(({ where, text }) =>
+      forbidden.filter((f) => text.includes(f)).map((f) => `${where} contains ${JSON.stringify(f)}`),
+    );
     expect(leaks).toEqual([]);
   }, 60_000);
 
-  it.runIf(HAS_OPENSSL)('LDAP over TLS and over HTTPS Basic: the right password works, a wrong one is refused, clear text is refused, and none of it shows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'impala-pool-ldap-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: dir, stdio: 'pipe' });
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const cluster = await startCluster({ tls: { key: readFileSync(join(dir, 'key.pem')), cert }, http: true, auth: { mechanism: 'PLAIN', users: { [USER]: PASSWORD } } });
-    const texts: string[] = [];
-    const collect = (value: unknown): void => {
-      for (let e = value, i = 0; e !== undefined && e !== null && i < 10; e = (e as Error).cause, i++) {
-        texts.push(inspect(e, { depth: 10 }), json(e), e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : '');
-      }
-    };
-    try {
-      for (const transport of ['tcp', 'http'] as const) {
-        const port = transport === 'http' ? cluster.coordinators[0]!.httpPort! : cluster.coordinators[0]!.port;
-        const base = { host: 'localhost', port, transport, tls: { ca: cert }, connectTimeoutMs: 3000 };
-        const good = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } });
-        expect((await good.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
-        texts.push(inspect(good, { depth: 10 }), json(good));
-        await good.close();
-        const bad = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: WRONG } }).catch((e: unknown) => e);
-        expect((bad as ImpalaError).code).toBe('IMPALA_AUTH');
-        collect(bad);
-        // The same password without TLS: refused before anything is sent, without repeating it.
-        const clear = await connect({ host: 'localhost', port, transport, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } }).catch((e: unknown) => e);
-        expect(clear).toBeInstanceOf(TypeError);
-        expect((clear as Error).message).toMatch(/clear text; set tls, or auth.allowCleartext: true/);
-        collect(clear);
-        const pool = createPool({ hosts: [`localhost:${port}`], transport, tls: { ca: cert }, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD }, healthCheckIntervalMs: 100 });
-        try {
-          expect((await pool.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
-          texts.push(inspect(pool, { depth: 10 }), JSON.stringify(pool.stats()));
-        } finally {
-          await pool.end();
+  it.runIf(HAS_OPENSSL)(
+    'LDAP over TLS and over HTTPS Basic: the right password works, a wrong one is refused, clear text is refused, and none of it shows',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'impala-pool-ldap-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          'key.pem',
+          '-out',
+          'cert.pem',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+        ],
+        { cwd: dir, stdio: 'pipe' },
+      );
+      const cert = readFileSync(join(dir, 'cert.pem'));
+      const cluster = await startCluster({
+        tls: { key: readFileSync(join(dir, 'key.pem')), cert },
+        http: true,
+        auth: { mechanism: 'PLAIN', users: { [USER]: PASSWORD } },
+      });
+      const texts: string[] = [];
+      const collect = (value: unknown): void => {
+        for (let e = value, i = 0; e !== undefined && e !== null && i < 10; e = (e as Error).cause, i++) {
+          texts.push(inspect(e, { depth: 10 }), json(e), e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : '');
         }
+      };
+      try {
+        for (const transport of ['tcp', 'http'] as const) {
+          const port = transport === 'http' ? cluster.coordinators[0]!.httpPort! : cluster.coordinators[0]!.port;
+          const base = { host: 'localhost', port, transport, tls: { ca: cert }, connectTimeoutMs: 3000 };
+          const good = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD } });
+          expect((await good.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
+          texts.push(inspect(good, { depth: 10 }), json(good));
+          await good.close();
+          const bad = await connect({ ...base, auth: { mechanism: 'PLAIN', username: USER, password: WRONG } }).catch((e: unknown) => e);
+          expect((bad as ImpalaError).code).toBe('IMPALA_AUTH');
+          collect(bad);
+          // The same password without TLS: refused before anything is sent, without repeating it.
+          const clear = await connect({
+            host: 'localhost',
+            port,
+            transport,
+            auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD },
+          }).catch((e: unknown) => e);
+          expect(clear).toBeInstanceOf(TypeError);
+          expect((clear as Error).message).toMatch(/clear text; set tls, or auth.allowCleartext: true/);
+          collect(clear);
+          const pool = createPool({
+            hosts: [`localhost:${port}`],
+            transport,
+            tls: { ca: cert },
+            auth: { mechanism: 'PLAIN', username: USER, password: PASSWORD },
+            healthCheckIntervalMs: 100,
+          });
+          try {
+            expect((await pool.query('SELECT 2 AS x')).rows).toEqual([{ x: 2 }]);
+            texts.push(inspect(pool, { depth: 10 }), JSON.stringify(pool.stats()));
+          } finally {
+            await pool.end();
+          }
+        }
+        texts.push(inspect(cluster.stats(), { depth: 10 }));
+      } finally {
+        await cluster.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      texts.push(inspect(cluster.stats(), { depth: 10 }));
-    } finally {
-      await cluster.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    const forbidden = [...forms(PASSWORD), ...forms(WRONG)];
-    expect(texts.flatMap((t) => forbidden.filter((f) => t.includes(f)))).toEqual([]);
-  }, 60_000);
+      const forbidden = [...forms(PASSWORD), ...forms(WRONG)];
+      expect(texts.flatMap((t) => forbidden.filter((f) => t.includes(f)))).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -18,7 +18,12 @@ type Step =
   /** The watchdog was held up; forgive at `at`. */
   | { at: number; forgive: true; silent: boolean };
 
-const look = (at: number, outstanding: string[], newlySilent: boolean, silent = newlySilent): Step => ({ at, look: outstanding, newlySilent, silent });
+const look = (at: number, outstanding: string[], newlySilent: boolean, silent = newlySilent): Step => ({
+  at,
+  look: outstanding,
+  newlySilent,
+  silent,
+});
 
 const CASES: Array<[name: string, steps: Step[]]> = [
   [
@@ -35,7 +40,12 @@ const CASES: Array<[name: string, steps: Step[]]> = [
   ],
   [
     'a request seen between looks counts from the look that first saw it',
-    [look(0, ['r1'], false), look(STALL_MS / 2, ['r2'], false), look(STALL_MS + STALL_MS / 2 - 1, ['r2'], false), look(STALL_MS + STALL_MS / 2, ['r2'], true)],
+    [
+      look(0, ['r1'], false),
+      look(STALL_MS / 2, ['r2'], false),
+      look(STALL_MS + STALL_MS / 2 - 1, ['r2'], false),
+      look(STALL_MS + STALL_MS / 2, ['r2'], true),
+    ],
   ],
   [
     'the oldest outstanding request decides',
@@ -43,7 +53,13 @@ const CASES: Array<[name: string, steps: Step[]]> = [
   ],
   [
     'an answer restarts the window for requests still outstanding',
-    [look(0, ['r1'], false), { at: STALL_MS - 1, heard: true }, look(STALL_MS, ['r1'], false), look(2 * STALL_MS - 2, ['r1'], false), look(2 * STALL_MS - 1, ['r1'], true)],
+    [
+      look(0, ['r1'], false),
+      { at: STALL_MS - 1, heard: true },
+      look(STALL_MS, ['r1'], false),
+      look(2 * STALL_MS - 2, ['r1'], false),
+      look(2 * STALL_MS - 1, ['r1'], true),
+    ],
   ],
   [
     'heard() clears silence',
@@ -61,7 +77,12 @@ const CASES: Array<[name: string, steps: Step[]]> = [
   ],
   [
     'look() reports silence only on the transition',
-    [look(0, ['r1'], false), look(STALL_MS, ['r1'], true), look(STALL_MS + 1, ['r1'], false, true), look(10 * STALL_MS, ['r1', 'r2'], false, true)],
+    [
+      look(0, ['r1'], false),
+      look(STALL_MS, ['r1'], true),
+      look(STALL_MS + 1, ['r1'], false, true),
+      look(10 * STALL_MS, ['r1', 'r2'], false, true),
+    ],
   ],
   [
     'a silent coordinator stays silent with nothing outstanding until it answers',
@@ -79,7 +100,12 @@ const CASES: Array<[name: string, steps: Step[]]> = [
   ],
   [
     'forgive() does not clear a silence already judged',
-    [look(0, ['r1'], false), look(STALL_MS, ['r1'], true), { at: STALL_MS + 1, forgive: true, silent: true }, look(STALL_MS + 2, ['r1'], false, true)],
+    [
+      look(0, ['r1'], false),
+      look(STALL_MS, ['r1'], true),
+      { at: STALL_MS + 1, forgive: true, silent: true },
+      look(STALL_MS + 2, ['r1'], false, true),
+    ],
   ],
 ];
 

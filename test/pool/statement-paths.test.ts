@@ -82,7 +82,13 @@ async function runOn(target: Target, kind: Kind, sql: string): Promise<Omit<Outc
  * coordinator the statement will go to: the lease's or session's, once it is
  * open; the strategy's choice for pool calls.
  */
-async function runPath(pool: ImpalaPool, path: Path, sql: string, poolTarget: string, before: (coordinator: string) => Promise<void>): Promise<Outcome> {
+async function runPath(
+  pool: ImpalaPool,
+  path: Path,
+  sql: string,
+  poolTarget: string,
+  before: (coordinator: string) => Promise<void>,
+): Promise<Outcome> {
   switch (path.scope) {
     case 'pool': {
       await before(poolTarget);

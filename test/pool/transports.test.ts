@@ -17,7 +17,12 @@ interface TransportRig {
   hosts: readonly string[];
 }
 
-async function withRig(transport: Transport, cluster: ClusterOptions, pool: Partial<PoolOptions>, body: (r: TransportRig) => Promise<void>): Promise<void> {
+async function withRig(
+  transport: Transport,
+  cluster: ClusterOptions,
+  pool: Partial<PoolOptions>,
+  body: (r: TransportRig) => Promise<void>,
+): Promise<void> {
   const c = await startCluster({ ...cluster, http: true });
   const hosts = transport === 'http' ? c.httpHosts : c.hosts;
   const p = createPool({ hosts, transport, healthCheckIntervalMs: 200, healthCheckTimeoutMs: 500, connectTimeoutMs: 1000, ...pool });
@@ -29,7 +34,8 @@ async function withRig(transport: Transport, cluster: ClusterOptions, pool: Part
   }
 }
 
-const failures = (outcomes: Array<{ ok: boolean }>): string[] => outcomes.filter((o) => !o.ok).map((o) => String((o as unknown as { error: unknown }).error));
+const failures = (outcomes: Array<{ ok: boolean }>): string[] =>
+  outcomes.filter((o) => !o.ok).map((o) => String((o as unknown as { error: unknown }).error));
 
 interface Behaviour {
   name: string;
@@ -94,7 +100,9 @@ const behaviours: Behaviour[] = [
       await r.pool.execute('CREATE TABLE fresh (id INT)');
       await r.pool.execute('INSERT INTO fresh VALUES (1), (2)');
       const outcomes = await runConcurrently(60, 20, (i) =>
-        i % 2 === 0 ? r.pool.query<{ n: bigint }>('SELECT count(*) AS n FROM fresh') : r.pool.session((s) => s.query<{ n: bigint }>('SELECT count(*) AS n FROM fresh')),
+        i % 2 === 0
+          ? r.pool.query<{ n: bigint }>('SELECT count(*) AS n FROM fresh')
+          : r.pool.session((s) => s.query<{ n: bigint }>('SELECT count(*) AS n FROM fresh')),
       );
       expect(failures(outcomes)).toEqual([]);
       for (const o of outcomes) if (o.ok) expect(o.value.rows).toEqual([{ n: 2n }]);
@@ -103,15 +111,23 @@ const behaviours: Behaviour[] = [
 ];
 
 describe.each<Transport>(['tcp', 'http'])('over %s', (transport) => {
-  it.each(behaviours.map((b) => [b.name, b] as const))('%s', async (_name, b) => {
-    await withRig(transport, b.cluster, b.pool ?? {}, (r) => b.run(r));
-  }, 60_000);
+  it.each(behaviours.map((b) => [b.name, b] as const))(
+    '%s',
+    async (_name, b) => {
+      await withRig(transport, b.cluster, b.pool ?? {}, (r) => b.run(r));
+    },
+    60_000,
+  );
 });
 
 describe('one pool over TCP and HTTP coordinators together', () => {
   it('balances across both, and a killed HTTP coordinator leaves every read to the others', async () => {
     const c = await startCluster({ coordinators: 3, isolation: 'process', http: true });
-    const [a, b, h] = c.coordinators as [LocalCluster['coordinators'][number], LocalCluster['coordinators'][number], LocalCluster['coordinators'][number]];
+    const [a, b, h] = c.coordinators as [
+      LocalCluster['coordinators'][number],
+      LocalCluster['coordinators'][number],
+      LocalCluster['coordinators'][number],
+    ];
     const pool = createPool({
       hosts: [a.host, b.host, { host: '127.0.0.1', port: h.httpPort!, transport: 'http' }],
       healthCheckIntervalMs: 200,

@@ -16,7 +16,12 @@ interface Row {
   secrets?: string[];
 }
 
-const PLAIN = (username: string, password: string, allowCleartext?: boolean) => ({ mechanism: 'PLAIN' as const, username, password, ...(allowCleartext === undefined ? {} : { allowCleartext }) });
+const PLAIN = (username: string, password: string, allowCleartext?: boolean) => ({
+  mechanism: 'PLAIN' as const,
+  username,
+  password,
+  ...(allowCleartext === undefined ? {} : { allowCleartext }),
+});
 const PW = 'Kx7Tq';
 const AT_AFTER = /an '@' appears after the host list; '\/', '\?', '#' and '@' in credentials must be percent-encoded/;
 
@@ -25,7 +30,10 @@ const rows: Row[] = [
   { url: 'impala://h1', expected: { hosts: ['h1'] } },
   { url: 'impala://h1:21051,h2:21052/sales', expected: { hosts: ['h1:21051', 'h2:21052'], database: 'sales' } },
   { url: 'IMPALA://h1/', expected: { hosts: ['h1'] } },
-  { url: ' impala://coord-1.example.com,10.0.0.7:21000/sales_2024 \n', expected: { hosts: ['coord-1.example.com', '10.0.0.7:21000'], database: 'sales_2024' } },
+  {
+    url: ' impala://coord-1.example.com,10.0.0.7:21000/sales_2024 \n',
+    expected: { hosts: ['coord-1.example.com', '10.0.0.7:21000'], database: 'sales_2024' },
+  },
   { url: 'impala://h1/sa%6Ces', expected: { hosts: ['h1'], database: 'sales' } },
   { url: 'impala://[::1]:21050,[::1]:21051', expected: { hosts: ['[::1]:21050', '[::1]:21051'] } },
   { url: 'impala://[::1],[fe80::1]:21051,h3', expected: { hosts: ['[::1]', '[fe80::1]:21051', 'h3'] } },
@@ -37,21 +45,42 @@ const rows: Row[] = [
   { url: `impala://alice:${PW}:pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}:pw`), tls: true } },
   { url: `impala://alice:${PW}@pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`), tls: true } },
   { url: `impala://alice:${PW}%40pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW}@pw`), tls: true } },
-  { url: `impala://alice:${PW}%2F%3F%23pw@h1/db?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}/?#pw`), database: 'db', tls: true } },
+  {
+    url: `impala://alice:${PW}%2F%3F%23pw@h1/db?tls=true`,
+    expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}/?#pw`), database: 'db', tls: true },
+  },
   { url: `impala://alice:${PW}%25pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}%pw`), tls: true } },
   { url: `impala://alice:${PW}%20pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`), tls: true } },
   { url: `impala://alice:${PW} pw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW} pw`), tls: true } },
   { url: `impala://alice:${PW}+pw%2B@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}+pw+`), tls: true } },
   { url: `impala://alice:${PW},pw@h1,h2?tls=true`, expected: { hosts: ['h1', 'h2'], auth: PLAIN('alice', `${PW},pw`), tls: true } },
   { url: `impala://alice:${PW}%2Cpw@h1?tls=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW},pw`), tls: true } },
-  { url: `impala://alice:${PW}%C3%A9pw@[::1]:21050?tls=true`, expected: { hosts: ['[::1]:21050'], auth: PLAIN('alice', `${PW}épw`), tls: true } },
+  {
+    url: `impala://alice:${PW}%C3%A9pw@[::1]:21050?tls=true`,
+    expected: { hosts: ['[::1]:21050'], auth: PLAIN('alice', `${PW}épw`), tls: true },
+  },
   // Options.
   {
     url: 'impala://h1?tls=true&timestampsAsDate=false&strategy=roundrobin&ddl=sync&connectTimeoutMs=2000&retryBudgetRatio=0.5&MEM_LIMIT=2g&S3_SKIP_INSERT_STAGING=true',
-    expected: { hosts: ['h1'], tls: true, timestampsAsDate: false, strategy: 'roundrobin', ddl: 'sync', connectTimeoutMs: 2000, retryBudgetRatio: 0.5, queryOptions: { MEM_LIMIT: '2g', S3_SKIP_INSERT_STAGING: 'true' } },
+    expected: {
+      hosts: ['h1'],
+      tls: true,
+      timestampsAsDate: false,
+      strategy: 'roundrobin',
+      ddl: 'sync',
+      connectTimeoutMs: 2000,
+      retryBudgetRatio: 0.5,
+      queryOptions: { MEM_LIMIT: '2g', S3_SKIP_INSERT_STAGING: 'true' },
+    },
   },
-  { url: `impala://alice:${PW}pw@h1?database=sales&username=bob&&allowCleartext=true`, expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`, true), database: 'sales', username: 'bob' } },
-  { url: 'impala://h1?REQUEST_POOL=root.etl+team&DEBUG_ACTION=a%2Bb', expected: { hosts: ['h1'], queryOptions: { REQUEST_POOL: 'root.etl team', DEBUG_ACTION: 'a+b' } } },
+  {
+    url: `impala://alice:${PW}pw@h1?database=sales&username=bob&&allowCleartext=true`,
+    expected: { hosts: ['h1'], auth: PLAIN('alice', `${PW}pw`, true), database: 'sales', username: 'bob' },
+  },
+  {
+    url: 'impala://h1?REQUEST_POOL=root.etl+team&DEBUG_ACTION=a%2Bb',
+    expected: { hosts: ['h1'], queryOptions: { REQUEST_POOL: 'root.etl team', DEBUG_ACTION: 'a+b' } },
+  },
   { url: 'impala://h1,h2:21051?port=21052', expected: { hosts: ['h1', 'h2:21051'], port: 21052 } },
 
   // A password without TLS is refused unless allowCleartext says so (impala-shell's --auth_creds_ok_in_clear).
@@ -129,7 +158,11 @@ const rows: Row[] = [
   { url: 'impala://alice@h1?username=bob', expected: /user name is given twice/ },
   // Unknown options.
   { url: 'impala://h1?foo=1', expected: /unknown option foo; a URL can set/ },
-  { url: `impala://h1?password=${PW}pw`, expected: /unknown option password: the user name and password go before the host list/, secrets: [`${PW}pw`] },
+  {
+    url: `impala://h1?password=${PW}pw`,
+    expected: /unknown option password: the user name and password go before the host list/,
+    secrets: [`${PW}pw`],
+  },
   { url: 'impala://h1?hosts=h2', expected: /unknown option hosts/ },
   { url: 'impala://h1?clock=1', expected: /unknown option clock/ },
   { url: 'impala://h1?mem_limit=1g', expected: /unknown option mem_limit/ },
@@ -195,7 +228,11 @@ describe('impala:// URLs', () => {
       expect(e.cause).toBeUndefined();
       expectNone(e.message, secrets, 'the message');
       // The stack's frames name functions (parsePoolUrl has a 'pa'): only longer pieces are distinctive there.
-      expectNone(inspect(e, { depth: 10 }), secrets.filter((x) => x.length >= 4), 'the inspected error');
+      expectNone(
+        inspect(e, { depth: 10 }),
+        secrets.filter((x) => x.length >= 4),
+        'the inspected error',
+      );
       // createPool takes the same URL and fails the same way.
       expect(() => createPool(row.url)).toThrow(row.expected);
       return;
@@ -259,14 +296,42 @@ describe('impala:// URLs', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['a misspelt password key', { mechanism: 'PLAIN', username: 'alice', pasword: 'x' }, /unknown auth option pasword/],
-    ['a password that is not a string', { mechanism: 'PLAIN', username: 'alice', password: 12345678 }, /option auth.password must be a string$/],
-    ['a NUL in the password', { mechanism: 'PLAIN', username: 'alice', password: `${PW}\0pw` }, /option auth.password must not contain a NUL character/],
-    ['a NUL in the user name', { mechanism: 'PLAIN', username: 'al\0ice', password: `${PW}pw` }, /option auth.username must not contain a NUL character/],
-    ['PLAIN without tls or allowCleartext', { mechanism: 'PLAIN', username: 'alice', password: `${PW}pw` }, /clear text; set tls, or auth.allowCleartext: true/],
+    [
+      'a password that is not a string',
+      { mechanism: 'PLAIN', username: 'alice', password: 12345678 },
+      /option auth.password must be a string$/,
+    ],
+    [
+      'a NUL in the password',
+      { mechanism: 'PLAIN', username: 'alice', password: `${PW}\0pw` },
+      /option auth.password must not contain a NUL character/,
+    ],
+    [
+      'a NUL in the user name',
+      { mechanism: 'PLAIN', username: 'al\0ice', password: `${PW}pw` },
+      /option auth.username must not contain a NUL character/,
+    ],
+    [
+      'PLAIN without tls or allowCleartext',
+      { mechanism: 'PLAIN', username: 'alice', password: `${PW}pw` },
+      /clear text; set tls, or auth.allowCleartext: true/,
+    ],
     ['a password field on GSSAPI', { mechanism: 'GSSAPI', password: `${PW}pw` }, /unknown auth option password/],
-    ['GSSAPI principal and service together', { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM', service: 'hive' }, /exclude each other/],
-    ['a GSSAPI principal that is not service/host@REALM', { mechanism: 'GSSAPI', principal: 'impala/a/b@EXAMPLE.COM' }, /must look like service\/_HOST@REALM/],
-    ['a pattern host that contradicts kerberosHostFqdn', { mechanism: 'GSSAPI', principal: 'impala/a.example.com', kerberosHostFqdn: 'b.example.com' }, /names a host other than auth.kerberosHostFqdn/],
+    [
+      'GSSAPI principal and service together',
+      { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM', service: 'hive' },
+      /exclude each other/,
+    ],
+    [
+      'a GSSAPI principal that is not service/host@REALM',
+      { mechanism: 'GSSAPI', principal: 'impala/a/b@EXAMPLE.COM' },
+      /must look like service\/_HOST@REALM/,
+    ],
+    [
+      'a pattern host that contradicts kerberosHostFqdn',
+      { mechanism: 'GSSAPI', principal: 'impala/a.example.com', kerberosHostFqdn: 'b.example.com' },
+      /names a host other than auth.kerberosHostFqdn/,
+    ],
     ['a keytab that is not a string', { mechanism: 'GSSAPI', keytab: 12345678 }, /option auth.keytab must be a non-empty string/],
   ])('auth option: rejects %s at createPool, without describing the password', (_name, auth, message) => {
     expect(() => createPool({ hosts: ['h1'], auth: auth as never })).toThrow(message);
@@ -282,9 +347,21 @@ describe('impala:// URLs', () => {
 describe('Kerberos auth options', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ['defaults', { mechanism: 'GSSAPI' }, { service: 'impala', kerberosHostFqdn: undefined, clientPrincipal: undefined }],
-    ['a principal pattern with _HOST gives the service', { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM' }, { service: 'impala', kerberosHostFqdn: undefined }],
-    ['a pattern with a fixed host shares it', { mechanism: 'GSSAPI', principal: 'impala/proxy.example.com@EXAMPLE.COM' }, { service: 'impala', kerberosHostFqdn: 'proxy.example.com' }],
-    ['kerberosHostFqdn and a client principal', { mechanism: 'GSSAPI', kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' }, { kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' }],
+    [
+      'a principal pattern with _HOST gives the service',
+      { mechanism: 'GSSAPI', principal: 'impala/_HOST@EXAMPLE.COM' },
+      { service: 'impala', kerberosHostFqdn: undefined },
+    ],
+    [
+      'a pattern with a fixed host shares it',
+      { mechanism: 'GSSAPI', principal: 'impala/proxy.example.com@EXAMPLE.COM' },
+      { service: 'impala', kerberosHostFqdn: 'proxy.example.com' },
+    ],
+    [
+      'kerberosHostFqdn and a client principal',
+      { mechanism: 'GSSAPI', kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' },
+      { kerberosHostFqdn: 'proxy.example.com', clientPrincipal: 'etl@EXAMPLE.COM' },
+    ],
   ])('%s', (_name, auth, expected) => {
     const resolved = resolvePoolOptions({ hosts: ['h1'], auth: auth as never }).connection.auth as unknown as Record<string, unknown>;
     expect(resolved).toMatchObject({ mechanism: 'GSSAPI', ...expected });

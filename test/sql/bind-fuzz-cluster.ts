@@ -110,7 +110,8 @@ export async function insertRound(
       ? query('SELECT id, s, i, d, b, bin, ts FROM bind_rt WHERE id >= ? AND id <= ? ORDER BY id', [ids[0]!, ids[ids.length - 1]!])
       : query('SELECT id, s, i, d, b, bin, ts FROM bind_rt WHERE id IN (?) ORDER BY id', [ids]);
   const got = (await select).rows;
-  if (got.length !== rows.length) failures.push(`read back ${got.length} rows for ids ${firstId}..${firstId + count - 1}, expected ${rows.length}`);
+  if (got.length !== rows.length)
+    failures.push(`read back ${got.length} rows for ids ${firstId}..${firstId + count - 1}, expected ${rows.length}`);
   for (const [k, { id, row }] of rows.entries()) {
     const back = got[k];
     for (const c of COLUMNS) {
@@ -222,7 +223,9 @@ export async function arithmeticRound(g: Gen, query: QueryFn, named: boolean): P
   const names = items.map((_, k) => (named && k === items.length - 1 ? 'again' : `v${k}`));
   const keys = Object.keys(row);
   if (keys.length !== names.length + 1 || row.w !== 'tail') {
-    failures.push(`${JSON.stringify(sql)} with ${describeValue(items.map((i) => i.value))}: columns ${keys.join(',')}, w=${describeValue(row.w)}`);
+    failures.push(
+      `${JSON.stringify(sql)} with ${describeValue(items.map((i) => i.value))}: columns ${keys.join(',')}, w=${describeValue(row.w)}`,
+    );
   }
   items.forEach((item, k) => {
     if (!item.check(row[names[k]!])) {
@@ -233,7 +236,15 @@ export async function arithmeticRound(g: Gen, query: QueryFn, named: boolean): P
 }
 
 /** Two operands side by side, which no literal may join into one token. */
-const GLUE = ['SELECT 1? AS v', 'SELECT ?1 AS v', "SELECT 'abc'? AS v", "SELECT ?'abc' AS v", 'SELECT ?? AS v', 'SELECT ?e1 AS v', 'SELECT 1e? AS v'];
+const GLUE = [
+  'SELECT 1? AS v',
+  'SELECT ?1 AS v',
+  "SELECT 'abc'? AS v",
+  "SELECT ?'abc' AS v",
+  'SELECT ?? AS v',
+  'SELECT ?e1 AS v',
+  'SELECT 1e? AS v',
+];
 
 /** A scalar whose literal does not start with `-` (a leading minus after an operand is subtraction, and valid). */
 function unsignedScalar(g: Gen): BindScalar {
@@ -255,7 +266,10 @@ export async function glueRound(g: Gen, query: QueryFn, count: number): Promise<
       (r) => r.rows,
       () => undefined,
     );
-    if (outcome) failures.push(`${sql} with ${describeValue(params)} was accepted: ${describeValue(JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))}`);
+    if (outcome)
+      failures.push(
+        `${sql} with ${describeValue(params)} was accepted: ${describeValue(JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)))}`,
+      );
   }
   return failures;
 }

@@ -46,9 +46,50 @@ export class Gen {
 
 // Pieces strings are made of: everything that means something to a SQL lexer, and unicode.
 const STRING_PIECES = [
-  'abc', 'Hello world', ' ', "'", "''", '\\', '\\\\', '\n', '\r', '\r\n', '\t', '\0', '\u0000' + '12', '\\0', '\\012',
-  '--', '/*', '*/', '-- x\n', '"', '`', '?', ':x', ';', '\\%', '\\_', '\\u0041', '\\n', "\\'", 'é', '日本語', '🎉', '𝕏',
-  '\u2028', '\u2029', '\u0085', '\x1a', '\b', '\f', '\v', '\u00a0', '\ufeff', 'DROP TABLE t; --', "' OR '1'='1",
+  'abc',
+  'Hello world',
+  ' ',
+  "'",
+  "''",
+  '\\',
+  '\\\\',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  '\0',
+  '\u0000' + '12',
+  '\\0',
+  '\\012',
+  '--',
+  '/*',
+  '*/',
+  '-- x\n',
+  '"',
+  '`',
+  '?',
+  ':x',
+  ';',
+  '\\%',
+  '\\_',
+  '\\u0041',
+  '\\n',
+  "\\'",
+  'é',
+  '日本語',
+  '🎉',
+  '𝕏',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\x1a',
+  '\b',
+  '\f',
+  '\v',
+  '\u00a0',
+  '\ufeff',
+  'DROP TABLE t; --',
+  "' OR '1'='1",
 ];
 
 /** Every byte value 0..255, once. */
@@ -92,7 +133,15 @@ function anyNumber(g: Gen): number {
     case 1:
       return g.pick([0, -0, 1, -1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53, -(2 ** 63), 2 ** 63, 1e21, -1e21]);
     case 2:
-      return g.pick([Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, 2.2250738585072014e-308, 0.1, 0.30000000000000004]);
+      return g.pick([
+        Number.MAX_VALUE,
+        -Number.MAX_VALUE,
+        Number.MIN_VALUE,
+        -Number.MIN_VALUE,
+        2.2250738585072014e-308,
+        0.1,
+        0.30000000000000004,
+      ]);
     case 3:
       return (g.rnd() - 0.5) * 2000;
     case 4:
@@ -160,17 +209,93 @@ export function genArray(g: Gen): BindScalar[] {
 
 // Placeholders next to every operator, comment opener, quote and identifier character.
 const POSITIONAL_FRAGMENTS = [
-  '-?', '?-', '+?', '*?', '/?', '?/', '(?)', '?--', "'a?b'?", "?'c'", '1?', '?1', 'x?', '?x', '.?', '?.', '??', '?e1', '1e?',
-  '=?', '?--c\n', '?/*c*/', '/*c*/?', "'it\\'s?'", '"q?"', '`i?`', '-- ?\n', '/* ? */', 'x IN (?)', 'x in ( ? )', ':x?', '$?', '?$',
-  'é?', '?é', "?''", "''?", '"d"?', '?"d"', '`b`?', '?`b`', '?*', '*/?', '%?', '<?', '?>', '!?', '~?', '|?', '&?', '^?', '?,?',
+  '-?',
+  '?-',
+  '+?',
+  '*?',
+  '/?',
+  '?/',
+  '(?)',
+  '?--',
+  "'a?b'?",
+  "?'c'",
+  '1?',
+  '?1',
+  'x?',
+  '?x',
+  '.?',
+  '?.',
+  '??',
+  '?e1',
+  '1e?',
+  '=?',
+  '?--c\n',
+  '?/*c*/',
+  '/*c*/?',
+  "'it\\'s?'",
+  '"q?"',
+  '`i?`',
+  '-- ?\n',
+  '/* ? */',
+  'x IN (?)',
+  'x in ( ? )',
+  ':x?',
+  '$?',
+  '?$',
+  'é?',
+  '?é',
+  "?''",
+  "''?",
+  '"d"?',
+  '?"d"',
+  '`b`?',
+  '?`b`',
+  '?*',
+  '*/?',
+  '%?',
+  '<?',
+  '?>',
+  '!?',
+  '~?',
+  '|?',
+  '&?',
+  '^?',
+  '?,?',
 ];
 const POSITIONAL_SEPARATORS = ['', '', '', ' ', '\n', ',', ' + ', ' || ', '\t', '-', '/'];
 
 // The same shapes for :name placeholders. A name is never preceded by an identifier character,
 // and separators never are one either, so every `:` + word pair outside literals is a placeholder.
 const NAMED_FRAGMENTS = [
-  '-:N', ':N-', '+:N', '*:N', '/:N', ':N/', '(:N)', ':N--', "'a:N'", "'b':N", ":N'c'", '.:N', ':N.', ':N--c\n', ':N/*c*/',
-  '/*c*/:N', '":N"', '`:N`', '-- :N\n', '/* :N */', 'x IN (:N)', '=:N', ":N''", "'':N", '"d":N', ':N"d"', '`b`:N', "'?'", ':N,:N',
+  '-:N',
+  ':N-',
+  '+:N',
+  '*:N',
+  '/:N',
+  ':N/',
+  '(:N)',
+  ':N--',
+  "'a:N'",
+  "'b':N",
+  ":N'c'",
+  '.:N',
+  ':N.',
+  ':N--c\n',
+  ':N/*c*/',
+  '/*c*/:N',
+  '":N"',
+  '`:N`',
+  '-- :N\n',
+  '/* :N */',
+  'x IN (:N)',
+  '=:N',
+  ":N''",
+  "'':N",
+  '"d":N',
+  ':N"d"',
+  '`b`:N',
+  "'?'",
+  ':N,:N',
 ];
 const NAMED_SEPARATORS = [' ', '\n', ', ', ' + ', ' || ', '\t', '('];
 const NAMES = ['p0', 'p1', 'p2', 'a_b', 'Z9', '_x'];
@@ -189,7 +314,14 @@ function isInSlot(tokens: readonly Token[], at: number, width: number): boolean 
   const open = tokens[at - 1];
   const inWord = tokens[at - 2];
   const close = tokens[at + width];
-  return open?.type === 'punct' && open.text === '(' && inWord?.type === 'word' && inWord.upper === 'IN' && close?.type === 'punct' && close.text === ')';
+  return (
+    open?.type === 'punct' &&
+    open.text === '(' &&
+    inWord?.type === 'word' &&
+    inWord.upper === 'IN' &&
+    close?.type === 'punct' &&
+    close.text === ')'
+  );
 }
 
 /** Where the placeholders are among the template's tokens: start index and token count (1 for `?`, 2 for `:name`). */
@@ -310,6 +442,9 @@ export function describeValue(v: unknown): string {
   if (Buffer.isBuffer(v)) return `Buffer(${v.length}) ${clip(v.toString('hex'), 40)}`;
   if (v instanceof Date) return `Date(${v.toISOString()})`;
   if (Array.isArray(v)) return `[${v.map(describeValue).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${describeValue(x)}`).join(', ')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${describeValue(x)}`)
+      .join(', ')}}`;
   return String(v);
 }

@@ -36,7 +36,7 @@ describe('literal', () => {
     ['line\nbreak\ttab\rcr', "'line\\nbreak\\ttab\\rcr'"],
     // NUL as three octal digits, so a following digit cannot extend the escape.
     ['a\0' + '12', "'a\\00012'"],
-    ['"double" `tick` -- /* */ ?', "'\"double\" `tick` -- /* */ ?'"],
+    ['"double" `tick` -- /* */ ?', '\'"double" `tick` -- /* */ ?\''],
     ['日本語 🎉', "'日本語 🎉'"],
     [new Date(Date.UTC(2026, 10, 24, 18, 5, 1, 250)), "CAST('2026-11-24 18:05:01.250' AS TIMESTAMP)"],
     [Buffer.from([0, 255, 0]), "CAST(unhex('00FF00') AS BINARY)"],
@@ -150,7 +150,7 @@ describe('bindParameters: named', () => {
     ['SELECT 10-:n', { n: -1 }, 'SELECT 10- -1'],
     ["SELECT 'a':s", { s: 'b' }, "SELECT 'a' 'b'"],
     ['SELECT :n--c\n', { n: 1 }, 'SELECT 1 --c\n'],
-    ["SELECT ':a', \":a\", `:a`, -- :a\n /* :a */ :a", { a: 1 }, "SELECT ':a', \":a\", `:a`, -- :a\n /* :a */ 1"],
+    ['SELECT \':a\', ":a", `:a`, -- :a\n /* :a */ :a', { a: 1 }, 'SELECT \':a\', ":a", `:a`, -- :a\n /* :a */ 1'],
     // `::` casts and `a:b` are not placeholders; a ? inside a literal is fine.
     ["SELECT a::INT, x:y, '?', :a", { a: 1 }, "SELECT a::INT, x:y, '?', 1"],
     ['SELECT 1', {}, 'SELECT 1'],

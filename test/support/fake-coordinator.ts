@@ -52,7 +52,11 @@ export class FakeConnection {
   ) {}
 
   /** Like the real connection: a USE or SET that succeeded changes the session state. */
-  async runExecute(text: string, _so: unknown, _stop: StopCondition): Promise<{ rowsAffected: number; queryId: string; coordinator: string }> {
+  async runExecute(
+    text: string,
+    _so: unknown,
+    _stop: StopCondition,
+  ): Promise<{ rowsAffected: number; queryId: string; coordinator: string }> {
     this.executed.push(text);
     const err = this.failNextExecute;
     if (err) {

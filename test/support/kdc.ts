@@ -120,10 +120,7 @@ export function kerberosForHiveDriver(k: KerberosModule): Record<string, unknown
     GSS_MECH_OID_SPNEGO: k.GSS_MECH_OID_SPNEGO,
     // hive-driver also passes domain/user/password (used on Windows only); MIT needs the mech alone.
     initializeClient: (service: string, options: { mechOID?: number }, cb: Callback<ReturnType<typeof adapt>>) =>
-      settle(
-        k.initializeClient(service, { mechOID: options.mechOID ?? k.GSS_C_NO_OID }).then(adapt),
-        cb,
-      ),
+      settle(k.initializeClient(service, { mechOID: options.mechOID ?? k.GSS_C_NO_OID }).then(adapt), cb),
   };
 }
 
@@ -363,7 +360,13 @@ export class TestKdc {
    * that report failures but still exit 0 (kadmin.local -q), when `failed`
    * says its stderr holds an error.
    */
-  private run(command: string, args: readonly string[], input = '', secrets: readonly string[] = [], failed = (_stderr: string) => false): string {
+  private run(
+    command: string,
+    args: readonly string[],
+    input = '',
+    secrets: readonly string[] = [],
+    failed = (_stderr: string) => false,
+  ): string {
     const r = spawnSync(command, args, { env: { ...process.env, ...this.env() }, input, encoding: 'utf8', timeout: 20_000 });
     if (r.status === 0 && !failed(r.stderr)) return r.stdout;
     // Never echo a password back, wherever the tool or the command line put it.
@@ -375,7 +378,9 @@ export class TestKdc {
   private writeConfig(options: KdcOptions): void {
     const enctypes = (options.enctypes ?? DEFAULT_ENCTYPES).join(' ');
     const supported = (options.enctypes ?? DEFAULT_ENCTYPES).map((e) => `${e}:normal`).join(' ');
-    const extra = Object.entries(options.libdefaults ?? {}).map(([k, v]) => `    ${k} = ${v}\n`).join('');
+    const extra = Object.entries(options.libdefaults ?? {})
+      .map(([k, v]) => `    ${k} = ${v}\n`)
+      .join('');
     const r = this.realm;
     writeFileSync(
       this.krb5Config,
@@ -432,10 +437,14 @@ ${extra}
     // krb5kdc runs under a tiny shell watchdog that stops it (and removes the
     // directory) when our end of its stdin pipe closes: on close(), and also
     // when this process dies in a way no exit hook sees (SIGKILL, a crash).
-    const child = spawn('sh', ['-c', WATCHDOG, 'krb5kdc-watchdog', this.dir, 'krb5kdc', '-n', '-r', this.realm, '-P', join(this.dir, 'krb5kdc.pid')], {
-      env: { ...process.env, ...this.env() },
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'sh',
+      ['-c', WATCHDOG, 'krb5kdc-watchdog', this.dir, 'krb5kdc', '-n', '-r', this.realm, '-P', join(this.dir, 'krb5kdc.pid')],
+      {
+        env: { ...process.env, ...this.env() },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));

@@ -28,7 +28,11 @@ export async function rig(cluster: ClusterOptions, pool: Partial<PoolOptions> = 
 }
 
 /** Runs `fn(i)` for i in [0, n) with at most `concurrency` at a time; collects outcomes. */
-export async function runConcurrently<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<Array<{ ok: true; value: T } | { ok: false; error: unknown }>> {
+export async function runConcurrently<T>(
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<T>,
+): Promise<Array<{ ok: true; value: T } | { ok: false; error: unknown }>> {
   const out = new Array<{ ok: true; value: T } | { ok: false; error: unknown }>(n);
   let next = 0;
   async function worker(): Promise<void> {

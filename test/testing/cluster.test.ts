@@ -126,7 +126,11 @@ describe('startCluster', () => {
       await run(a!, 'CREATE TABLE later (x INT)');
       const early = await submit(b!, 'SELECT * FROM later');
       expect(early.status.errorMessage).toBe("AnalysisException: Could not resolve table reference: 'later'");
-      const reached = (): Promise<boolean> => run(b!, 'SELECT count(*) FROM later').then(() => true, () => false);
+      const reached = (): Promise<boolean> =>
+        run(b!, 'SELECT count(*) FROM later').then(
+          () => true,
+          () => false,
+        );
       await waitFor(reached, 20_000, 'the table to reach the second coordinator');
       // Not before the delay: the bus holds each change that long.
       expect(performance.now() - created).toBeGreaterThanOrEqual(delayMs - 50);
@@ -172,8 +176,16 @@ describe('startCluster', () => {
     ['auth without users', { auth: { mechanism: 'PLAIN', users: {} } }, /option auth.users/],
     ['auth GSSAPI with PLAIN fields', { auth: { mechanism: 'GSSAPI', users: { a: 'b' } } } as never, /unknown auth option users/],
     ['auth GSSAPI without a keytab', { auth: { mechanism: 'GSSAPI' } } as never, /option auth.keytab must be the path of a keytab file/],
-    ['an unknown auth mechanism', { auth: { mechanism: 'LDAP', users: { a: 'b' } } } as never, /option auth.mechanism must be 'PLAIN' or 'GSSAPI'/],
-    ['hosts that do not match the coordinators', { coordinators: 2, host: ['127.0.0.1'] }, /option host must be a string or an array of 2 hosts/],
+    [
+      'an unknown auth mechanism',
+      { auth: { mechanism: 'LDAP', users: { a: 'b' } } } as never,
+      /option auth.mechanism must be 'PLAIN' or 'GSSAPI'/,
+    ],
+    [
+      'hosts that do not match the coordinators',
+      { coordinators: 2, host: ['127.0.0.1'] },
+      /option host must be a string or an array of 2 hosts/,
+    ],
     ['mutual TLS without a CA', { tls: { key: 'k', cert: 'c', requestCert: true } } as never, /option tls.requestCert needs tls.ca/],
     ['tls without cert', { tls: { key: 'k' } } as never, /option tls.cert/],
     ['idleSessionTimeoutMs: -1', { idleSessionTimeoutMs: -1 }, /option idleSessionTimeoutMs/],
@@ -225,8 +237,16 @@ describe('hostile clients close their own socket, never the server', () => {
     ['a message over maxMessageBytes', { maxMessageBytes: 4096 }, bigCall(8192)],
     ['a SASL handshake on a NOSASL port', {}, encodeSaslMessage(SaslStatus.START, Buffer.from('PLAIN'))],
     ['plain Thrift on a SASL port', { auth: { mechanism: 'PLAIN', users: { u: 'p' } } }, bigCall(10)],
-    ['a SASL frame announcing 2 GB', { auth: { mechanism: 'PLAIN', users: { u: 'p' } }, maxMessageBytes: 4096 }, Buffer.from([0x01, 0x7f, 0xff, 0xff, 0xff])],
-    ['an unsupported SASL mechanism', { auth: { mechanism: 'PLAIN', users: { u: 'p' } } }, encodeSaslMessage(SaslStatus.START, Buffer.from('GSSAPI'))],
+    [
+      'a SASL frame announcing 2 GB',
+      { auth: { mechanism: 'PLAIN', users: { u: 'p' } }, maxMessageBytes: 4096 },
+      Buffer.from([0x01, 0x7f, 0xff, 0xff, 0xff]),
+    ],
+    [
+      'an unsupported SASL mechanism',
+      { auth: { mechanism: 'PLAIN', users: { u: 'p' } } },
+      encodeSaslMessage(SaslStatus.START, Buffer.from('GSSAPI')),
+    ],
   ])('%s', async (_name, options, bytes) => {
     const c = await cluster(options);
     const port = c.coordinators[0]!.port;
@@ -260,7 +280,9 @@ describe('counters and session cleanup', () => {
       expect(st.connectionsOpen).toBe(1);
       for (const op of ops) {
         await waitDone(s, op.operationHandle!);
-        await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op.operationHandle!, orientation: 0, maxRows: 10 as never }));
+        await s.client.FetchResults(
+          new tcli.TFetchResultsReq({ operationHandle: op.operationHandle!, orientation: 0, maxRows: 10 as never }),
+        );
         await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op.operationHandle! }));
       }
       const after = c.stats()[0]!;
@@ -339,7 +361,9 @@ describe('coordinator controls', () => {
     try {
       c.coordinators[0]!.pause();
       let answered = false;
-      const ping = s.client.PingImpalaHS2Service(new impala.TPingImpalaHS2ServiceReq({ sessionHandle: s.session })).then(() => (answered = true));
+      const ping = s.client
+        .PingImpalaHS2Service(new impala.TPingImpalaHS2ServiceReq({ sessionHandle: s.session }))
+        .then(() => (answered = true));
       await new Promise((r) => setTimeout(r, 150));
       expect(answered).toBe(false);
       c.coordinators[0]!.resume();
@@ -361,7 +385,9 @@ describe('coordinator controls', () => {
     expect(refused.status.errorMessage).toMatch(/^Server is being shut down/);
     expect(c.stats()[0]!.queries).toBe(before);
     expect((await waitDone(s, running.operationHandle!)).operationState).toBe(tcli.TOperationState.FINISHED_STATE);
-    await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: running.operationHandle!, orientation: 0, maxRows: 10 as never }));
+    await s.client.FetchResults(
+      new tcli.TFetchResultsReq({ operationHandle: running.operationHandle!, orientation: 0, maxRows: 10 as never }),
+    );
     await done;
     expect(coord.running).toBe(false);
     expect(await canConnect(coord.port)).toBe(false);

@@ -39,7 +39,10 @@ async function runCase(c: DialectCase, on: Hs2Connection): Promise<void> {
   for (const s of statements.slice(0, -1)) await on.execute(s);
   const last = statements[statements.length - 1]!;
   if (c.error !== undefined) {
-    const err = (await on.query(last).then(() => undefined, (e: unknown) => e)) as Error | undefined;
+    const err = (await on.query(last).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error | undefined;
     expect(err?.message).toBe(c.error);
     return;
   }

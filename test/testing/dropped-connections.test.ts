@@ -41,7 +41,11 @@ describe.each<ClusterOptions['isolation']>(['inline', 'process'])('connections d
       const r = await check.query<{ n: bigint }>('SELECT count(*) AS n FROM range(10)');
       expect(r.rows).toEqual([{ n: 10n }]);
       await check.close();
-      await waitFor(() => cluster.stats()[0]!.sessionsOpen === 0 && cluster.stats()[0]!.operationsOpen === 0, 30_000, 'every dropped session cleaned up');
+      await waitFor(
+        () => cluster.stats()[0]!.sessionsOpen === 0 && cluster.stats()[0]!.operationsOpen === 0,
+        30_000,
+        'every dropped session cleaned up',
+      );
     } finally {
       await cluster.close();
     }

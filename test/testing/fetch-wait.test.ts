@@ -24,7 +24,11 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-function fetch(session: RawSession, op: TCLITypes.TOperationHandle, orientation: number = tcli.TFetchOrientation.FETCH_NEXT): Promise<TCLITypes.TFetchResultsResp> {
+function fetch(
+  session: RawSession,
+  op: TCLITypes.TOperationHandle,
+  orientation: number = tcli.TFetchOrientation.FETCH_NEXT,
+): Promise<TCLITypes.TFetchResultsResp> {
   return session.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op, orientation, maxRows: 1024 as never }));
 }
 
@@ -79,7 +83,7 @@ describe('FetchResults waits for the rows at most FETCH_ROWS_TIMEOUT_MS', () => 
 
   it.each([
     // Query.thrift: fetch_rows_timeout_ms = 10000 when nothing sets it.
-    ['unset: Impala\'s default, 10 s', undefined],
+    ["unset: Impala's default, 10 s", undefined],
     // client-request-state.cc, ClientRequestState::BlockOnWait: a timeout of 0 waits until the rows are ready.
     ['0: as long as it takes', { FETCH_ROWS_TIMEOUT_MS: '0' }],
   ])('%s: one fetch waits the query out and brings its rows', async (_name, overlay) => {
@@ -178,7 +182,11 @@ describe('request counters', () => {
     expectOk((await s.client.GetOperationStatus(new tcli.TGetOperationStatusReq({ operationHandle: op }))).status);
     await fetch(s, op);
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }));
-    const delta = Object.fromEntries(Object.entries(stats().rpcs).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
+    const delta = Object.fromEntries(
+      Object.entries(stats().rpcs)
+        .map(([k, n]) => [k, n - (before[k] ?? 0)])
+        .filter(([, n]) => n !== 0),
+    );
     expect(delta).toEqual({ ExecuteStatement: 1, GetOperationStatus: 1, FetchResults: 1, CloseOperation: 1 });
   });
 });

@@ -40,7 +40,10 @@ describe.runIf(krb !== undefined)('hive-driver with Kerberos', () => {
   });
 
   const kerberosAuth = (fqdn: string) =>
-    new hive.auth.KerberosTcpAuthentication({ username: 'bob' }, new hive.auth.helpers.MongoKerberosAuthProcess({ fqdn, service: 'impala' }, kerberosForHiveDriver(krb!)));
+    new hive.auth.KerberosTcpAuthentication(
+      { username: 'bob' },
+      new hive.auth.helpers.MongoKerberosAuthProcess({ fqdn, service: 'impala' }, kerberosForHiveDriver(krb!)),
+    );
 
   it('authenticates, opens a session and runs DDL, DML and a query', async () => {
     const conn = await hiveConnect(cluster.coordinators[0]!.port, { authentication: kerberosAuth('127.0.0.1') });
@@ -55,6 +58,8 @@ describe.runIf(krb !== undefined)('hive-driver with Kerberos', () => {
   });
 
   it('a ticket for a principal the coordinator does not hold is refused', async () => {
-    await expect(hiveConnect(cluster.coordinators[0]!.port, { authentication: kerberosAuth('elsewhere.test') })).rejects.toThrow(/GSSAPI|Kerberos|authentication/i);
+    await expect(hiveConnect(cluster.coordinators[0]!.port, { authentication: kerberosAuth('elsewhere.test') })).rejects.toThrow(
+      /GSSAPI|Kerberos|authentication/i,
+    );
   });
 });

@@ -64,7 +64,18 @@ describe('hive-driver metadata calls', () => {
   it('getColumns lists the columns with their JDBC types, partition column included', async () => {
     const rows = await rowsOf(conn.session.getColumns({ schemaName: 'hd_db', tableName: 'orders' }));
     // impalad names the schema column TABLE_MD (MetadataOp.java); hive-driver keys rows by the server's names.
-    expect(rows.map((r) => [r.TABLE_MD, r.TABLE_NAME, r.COLUMN_NAME, r.DATA_TYPE, r.TYPE_NAME, r.COLUMN_SIZE, r.DECIMAL_DIGITS, r.ORDINAL_POSITION])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.TABLE_MD,
+        r.TABLE_NAME,
+        r.COLUMN_NAME,
+        r.DATA_TYPE,
+        r.TYPE_NAME,
+        r.COLUMN_SIZE,
+        r.DECIMAL_DIGITS,
+        r.ORDINAL_POSITION,
+      ]),
+    ).toEqual([
       ['hd_db', 'orders', 'id', -5, 'BIGINT', 19, 0, 2],
       ['hd_db', 'orders', 'amount', 3, 'DECIMAL', 12, 2, 3],
       ['hd_db', 'orders', 'note', 12, 'VARCHAR', 40, null, 4],
@@ -76,9 +87,36 @@ describe('hive-driver metadata calls', () => {
 
   it('getFunctions, getTypeInfo, getCatalogs and getTableTypes', async () => {
     const fns = await rowsOf(conn.session.getFunctions({ functionName: 'lower' }));
-    expect(fns).toEqual([{ FUNCTION_CAT: null, FUNCTION_SCHEM: '_impala_builtins', FUNCTION_NAME: 'lower', REMARKS: '', FUNCTION_TYPE: 1, SPECIFIC_NAME: 'lower(STRING)' }]);
+    expect(fns).toEqual([
+      {
+        FUNCTION_CAT: null,
+        FUNCTION_SCHEM: '_impala_builtins',
+        FUNCTION_NAME: 'lower',
+        REMARKS: '',
+        FUNCTION_TYPE: 1,
+        SPECIFIC_NAME: 'lower(STRING)',
+      },
+    ]);
     const types = await rowsOf(conn.session.getTypeInfo());
-    expect(types.map((r) => r.TYPE_NAME)).toEqual(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'FLOAT', 'DOUBLE', 'TIMESTAMP', 'DATE', 'STRING', 'VARCHAR', 'BINARY', 'DECIMAL', 'CHAR', 'ARRAY', 'MAP', 'STRUCT']);
+    expect(types.map((r) => r.TYPE_NAME)).toEqual([
+      'BOOLEAN',
+      'TINYINT',
+      'SMALLINT',
+      'INT',
+      'BIGINT',
+      'FLOAT',
+      'DOUBLE',
+      'TIMESTAMP',
+      'DATE',
+      'STRING',
+      'VARCHAR',
+      'BINARY',
+      'DECIMAL',
+      'CHAR',
+      'ARRAY',
+      'MAP',
+      'STRUCT',
+    ]);
     expect(await rowsOf(conn.session.getCatalogs())).toEqual([]);
     expect(await rowsOf(conn.session.getTableTypes())).toEqual([{ TABLE_TYPE: 'TABLE' }, { TABLE_TYPE: 'VIEW' }]);
   });

@@ -67,7 +67,9 @@ describe('hive-driver over NOSASL', () => {
       const entry = c.typeDesc.types[0]!.primitiveEntry;
       const want = expectedTypeDesc(ALL_TYPES_COLUMNS[i]![1]);
       expect(entry.type, c.columnName).toBe(want.type);
-      const got = entry.typeQualifiers ? Object.fromEntries(Object.entries(entry.typeQualifiers.qualifiers).map(([k, v]) => [k, v.i32Value])) : undefined;
+      const got = entry.typeQualifiers
+        ? Object.fromEntries(Object.entries(entry.typeQualifiers.qualifiers).map(([k, v]) => [k, v.i32Value]))
+        : undefined;
       expect(got, c.columnName).toEqual(want.qualifiers);
     });
 
@@ -107,7 +109,13 @@ describe('hive-driver over NOSASL', () => {
     ]);
     // hive-driver hands TIMESTAMP values over as text (JsonResult.convertData); impalad's text has nine fraction digits when there is a fraction.
     expect(rows).toEqual([
-      { at: '2024-01-31 10:11:12.500000000', c: '2024-02-29 00:00:00', y: 2024, next: '2024-02-01 10:11:12.500000000', m: '2024-01-01 00:00:00' },
+      {
+        at: '2024-01-31 10:11:12.500000000',
+        c: '2024-02-29 00:00:00',
+        y: 2024,
+        next: '2024-02-01 10:11:12.500000000',
+        m: '2024-01-01 00:00:00',
+      },
       { at: null, c: '2024-02-29 00:00:00', y: null, next: null, m: null },
     ]);
   });
@@ -165,9 +173,27 @@ describe('hive-driver over TLS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'impala-pool-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     cluster = await startCluster({ tls });
     // In its own process: key, certificate and users cross the IPC channel.

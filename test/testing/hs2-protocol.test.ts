@@ -61,7 +61,9 @@ describe('sessions', () => {
     expect(resp.status.errorMessage).toBe(`Invalid session id: ${formatQueryId(handle.sessionId.guid)}`);
     expect(resp.status.sqlState).toBe('HY000');
     // A right guid with the wrong secret is no better.
-    const forged = new tcli.TSessionHandle({ sessionId: new tcli.THandleIdentifier({ guid: s.session.sessionId.guid, secret: Buffer.alloc(16) }) });
+    const forged = new tcli.TSessionHandle({
+      sessionId: new tcli.THandleIdentifier({ guid: s.session.sessionId.guid, secret: Buffer.alloc(16) }),
+    });
     const ping = await s.client.PingImpalaHS2Service(new impala.TPingImpalaHS2ServiceReq({ sessionHandle: forged }));
     expect(ping.status.errorMessage).toMatch(/^Invalid session id: /);
   });
@@ -83,7 +85,8 @@ describe('sessions', () => {
   });
 
   it('answers GetInfo and ping like impalad', async () => {
-    const info = async (t: number) => (await s.client.GetInfo(new tcli.TGetInfoReq({ sessionHandle: s.session, infoType: t }))).infoValue.stringValue;
+    const info = async (t: number) =>
+      (await s.client.GetInfo(new tcli.TGetInfoReq({ sessionHandle: s.session, infoType: t }))).infoValue.stringValue;
     expect(await info(tcli.TGetInfoType.CLI_SERVER_NAME)).toBe('Impala');
     expect(await info(tcli.TGetInfoType.CLI_DBMS_NAME)).toBe('Impala');
     expect(await info(tcli.TGetInfoType.CLI_DBMS_VER)).toBe('4.4.0-impala-pool-testing');
@@ -111,7 +114,10 @@ describe('ExecuteStatement', () => {
     ['DROP DATABASE default', 'AnalysisException: Cannot drop default database'],
     ['DESCRIBE nope', "AnalysisException: Could not resolve path: 'default.nope'"],
     ['SELECT no_such_fn(1)', 'AnalysisException: default.no_such_fn() unknown for database default. Currently this db has 0 functions.'],
-    ['SELEKT 1', /^ParseException: Syntax error in line 1:\nSELEKT 1\n\^\nEncountered: IDENTIFIER\nExpected: ALTER, .*WITH\n\nCAUSED BY: Exception: Syntax error$/],
+    [
+      'SELEKT 1',
+      /^ParseException: Syntax error in line 1:\nSELEKT 1\n\^\nEncountered: IDENTIFIER\nExpected: ALTER, .*WITH\n\nCAUSED BY: Exception: Syntax error$/,
+    ],
     ['SELECT 1 FROM', /^ParseException: Syntax error in line 1:\nSELECT 1 FROM\n {13}\^\nEncountered: EOF/],
     ["SELECT 'unterminated", /^ParseException: Syntax error in line 1:/],
     ['SELECT 1; SELECT 2', /^ParseException: Syntax error in line 1:\nSELECT 1; SELECT 2\n {10}\^/],
@@ -173,7 +179,9 @@ describe('ExecuteStatement', () => {
     expect(st.operationState).toBe(tcli.TOperationState.ERROR_STATE);
     expect(st.errorMessage).toBe("UDF ERROR: String to Date parse failed. Invalid string val: 'x'");
     expect(st.sqlState).toBe('HY000');
-    const fetched = await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: resp.operationHandle!, orientation: 0, maxRows: 10 as never }));
+    const fetched = await s.client.FetchResults(
+      new tcli.TFetchResultsReq({ operationHandle: resp.operationHandle!, orientation: 0, maxRows: 10 as never }),
+    );
     expect(fetched.status.statusCode).toBe(tcli.TStatusCode.ERROR_STATUS);
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: resp.operationHandle! }));
   });
@@ -339,7 +347,12 @@ describe('results', () => {
   const PROGRESS = /Query.*Complete \([0-9]* out of [0-9]*\)\n/g;
   it.each([
     { name: 'a clean query without tables', setup: [], sql: 'SELECT 1', log: (id: string) => `Query ${id} 100% Complete (0 out of 0)\n` },
-    { name: 'a clean query over a table', setup: ['CREATE TABLE log_t (d DECIMAL(5,2))', 'INSERT INTO log_t VALUES (1.5)'], sql: 'SELECT * FROM log_t', log: (id: string) => `Query ${id} 100% Complete (1 out of 1)\n` },
+    {
+      name: 'a clean query over a table',
+      setup: ['CREATE TABLE log_t (d DECIMAL(5,2))', 'INSERT INTO log_t VALUES (1.5)'],
+      sql: 'SELECT * FROM log_t',
+      log: (id: string) => `Query ${id} 100% Complete (1 out of 1)\n`,
+    },
     { name: 'DDL (no fragments)', setup: [], sql: 'CREATE TABLE log_ddl (a INT)', log: () => '' },
     {
       name: 'a query that fails while running',

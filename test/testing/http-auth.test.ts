@@ -23,7 +23,9 @@ function jwt(payload: Record<string, unknown>, alg: string, key: string | Buffer
   if (key === undefined) return `${data}.`;
   const sig =
     alg === 'HS256'
-      ? createHmac('sha256', key as string | Buffer).update(data).digest()
+      ? createHmac('sha256', key as string | Buffer)
+          .update(data)
+          .digest()
       : sign('sha256', Buffer.from(data), alg === 'ES256' ? { key: key as KeyObject, dsaEncoding: 'ieee-p1363' } : (key as KeyObject));
   return `${data}.${b64url(sig)}`;
 }
@@ -118,7 +120,9 @@ describe('HTTP Basic and the auth cookie', () => {
     const alice = await sessionAs(origin, { Authorization: basic('alice', 's3cret') });
     expect(await profileUser(alice)).toBe('alice');
     const asBob = { ...alice, client: httpClient({ origin, headers: { Authorization: basic('bob', 'hunter2') } }) };
-    await expect(run(asBob, 'SELECT 1')).rejects.toThrow("The user authorized on the connection 'bob' does not match the session username 'alice'");
+    await expect(run(asBob, 'SELECT 1')).rejects.toThrow(
+      "The user authorized on the connection 'bob' does not match the session username 'alice'",
+    );
     await alice.client.CloseSession(new tcli.TCloseSessionReq({ sessionHandle: alice.session }));
   });
 });
@@ -128,7 +132,11 @@ describe('the auth cookie with a shared key (cookieSecret)', () => {
   let cluster: LocalCluster;
 
   beforeAll(async () => {
-    cluster = await startCluster({ coordinators: 2, auth: { mechanism: 'PLAIN', users: USERS }, http: { cookieSecret: SECRET, cookieLifetimeMs: 60_000 } });
+    cluster = await startCluster({
+      coordinators: 2,
+      auth: { mechanism: 'PLAIN', users: USERS },
+      http: { cookieSecret: SECRET, cookieLifetimeMs: 60_000 },
+    });
   });
   afterAll(async () => {
     await cluster?.close();
@@ -239,13 +247,25 @@ describe('JWT bearer tokens', () => {
     ['an expired token', () => jwt({ sub: 'alice', exp: nowS() - 5 }, 'HS256', SECRET), /token expired/],
     ['a token not valid yet', () => jwt({ sub: 'alice', nbf: nowS() + 600 }, 'HS256', SECRET), /not yet valid/],
     ['a wrong HS256 signature', () => jwt({ sub: 'alice' }, 'HS256', 'another-secret'), /invalid signature/],
-    ['a payload changed after signing', () => jwt({ sub: 'alice' }, 'HS256', SECRET).replace(/\.[^.]+\./, `.${b64url(JSON.stringify({ sub: 'root' }))}.`), /invalid signature/],
+    [
+      'a payload changed after signing',
+      () => jwt({ sub: 'alice' }, 'HS256', SECRET).replace(/\.[^.]+\./, `.${b64url(JSON.stringify({ sub: 'root' }))}.`),
+      /invalid signature/,
+    ],
     ['an RS256 token from another key', () => jwt({ sub: 'alice' }, 'RS256', otherRsa.privateKey), /invalid signature/],
     // The algorithm-confusion attack: the public key used as an HMAC secret.
     ['an HS256 token keyed with the RSA public key', () => jwt({ sub: 'alice' }, 'HS256', rsaPem), /invalid signature/],
     ['an unsigned token (alg none)', () => jwt({ sub: 'alice' }, 'none', undefined), /Unsecured JWT/],
-    ['an ES256 token while only HS256 and RS256 keys are set', () => jwt({ sub: 'alice' }, 'ES256', ec.privateKey), /Unsupported cryptographic algorithm 'es256'/],
-    ['an algorithm name that would break the header', () => `${b64url(JSON.stringify({ alg: 'x\r\nSet-Cookie: a=b' }))}.${b64url('{"sub":"a"}')}.${b64url('sig')}`, /Unsupported cryptographic algorithm '\?'/],
+    [
+      'an ES256 token while only HS256 and RS256 keys are set',
+      () => jwt({ sub: 'alice' }, 'ES256', ec.privateKey),
+      /Unsupported cryptographic algorithm 'es256'/,
+    ],
+    [
+      'an algorithm name that would break the header',
+      () => `${b64url(JSON.stringify({ alg: 'x\r\nSet-Cookie: a=b' }))}.${b64url('{"sub":"a"}')}.${b64url('sig')}`,
+      /Unsupported cryptographic algorithm '\?'/,
+    ],
     ['a token without the username claim', () => jwt({ name: 'alice' }, 'HS256', SECRET), undefined],
     ['a token that is not JSON', () => `${b64url('{')}.${b64url('}')}.${b64url('sig')}`, undefined],
   ])('refuses %s with 401', async (_name, make, bearerError) => {
@@ -292,7 +312,8 @@ describe('several messages in one body', () => {
     try {
       const t: HttpTarget = { origin: to(c), headers: { Authorization: basic('alice', 's3cret') } };
       const s = await sessionAs(to(c), t.headers!);
-      const info = (type: number) => encodeCall<{ infoValue: { stringValue: string } }>('GetInfo', new tcli.TGetInfoReq({ sessionHandle: s.session, infoType: type }));
+      const info = (type: number) =>
+        encodeCall<{ infoValue: { stringValue: string } }>('GetInfo', new tcli.TGetInfoReq({ sessionHandle: s.session, infoType: type }));
       const name = info(tcli.TGetInfoType.CLI_DBMS_NAME);
       const version = info(tcli.TGetInfoType.CLI_DBMS_VER);
       const r = await post(t, Buffer.concat([name.bytes, version.bytes]));

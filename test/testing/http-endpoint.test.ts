@@ -29,7 +29,11 @@ async function hiveHttp(hostPort: string, opts: { auth?: { username: string; pas
   const client = new hive.HiveClient(TCLIService, TCLIService_types);
   client.on('error', () => undefined);
   const auth = opts.auth ? new hive.auth.PlainHttpAuthentication(opts.auth) : new hive.auth.NoSaslAuthentication();
-  await client.connect({ host: host!, port: Number(port), options: { path: '/cliservice', ...(opts.https ? { https: true } : {}) } } as never, new hive.connections.HttpConnection(), auth);
+  await client.connect(
+    { host: host!, port: Number(port), options: { path: '/cliservice', ...(opts.https ? { https: true } : {}) } } as never,
+    new hive.connections.HttpConnection(),
+    auth,
+  );
   const session = await client.openSession({ client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10! });
   return {
     async query(sql: string): Promise<Array<Record<string, unknown>>> {
@@ -120,7 +124,11 @@ describe('hive-driver over HTTP', () => {
     // thrift's HttpConnection reports a bad status as an error event (the call itself never settles).
     const failed = new Promise<Error>((resolve) => client.on('error', resolve));
     const auth = new hive.auth.PlainHttpAuthentication({ username: 'alice', password: 'wrong' });
-    await client.connect({ host: host!, port: Number(port), options: { path: '/cliservice' } } as never, new hive.connections.HttpConnection(), auth);
+    await client.connect(
+      { host: host!, port: Number(port), options: { path: '/cliservice' } } as never,
+      new hive.connections.HttpConnection(),
+      auth,
+    );
     void client.openSession({ client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10! }).catch(() => undefined);
     const err = await failed;
     client.close();
@@ -210,7 +218,11 @@ describe('the HTTP transport', () => {
     expect(pre.headers['access-control-allow-methods']).toBe('POST, OPTIONS');
     const s = await httpSession(target(hostPort, { headers: { 'X-Request-Id': 'req-1', 'X-Tenant': 'seven', 'User-Agent': 'tests' } }));
     expect(columnValues((await run(s, 'SELECT 3 AS three')).rowSets, 0)).toEqual([3]);
-    expect(cluster.stats()[0]!.http!.lastRequestHeaders).toMatchObject({ 'x-request-id': 'req-1', 'x-tenant': 'seven', 'user-agent': 'tests' });
+    expect(cluster.stats()[0]!.http!.lastRequestHeaders).toMatchObject({
+      'x-request-id': 'req-1',
+      'x-tenant': 'seven',
+      'user-agent': 'tests',
+    });
     await s.close();
   });
 
@@ -221,10 +233,14 @@ describe('the HTTP transport', () => {
   it('sends 100 Continue to a client that waits for it', async () => {
     const body = openSessionBody();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`http://${hostPort}/cliservice`, { method: 'POST', headers: { Expect: '100-continue', 'Content-Length': body.length }, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        `http://${hostPort}/cliservice`,
+        { method: 'POST', headers: { Expect: '100-continue', 'Content-Length': body.length }, agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('continue', () => req.end(body));
       req.on('error', reject);
     });
@@ -332,11 +348,31 @@ describe('HTTPS', () => {
     dir = mkdtempSync(join(tmpdir(), 'impala-pool-https-'));
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
       { stdio: 'ignore' },
     );
     cert = readFileSync(join(dir, 'cert.pem'));
-    cluster = await startCluster({ tls: { key: readFileSync(join(dir, 'key.pem')), cert }, http: true, auth: { mechanism: 'PLAIN', users: { bob: 'pw' } } });
+    cluster = await startCluster({
+      tls: { key: readFileSync(join(dir, 'key.pem')), cert },
+      http: true,
+      auth: { mechanism: 'PLAIN', users: { bob: 'pw' } },
+    });
   });
   afterAll(async () => {
     await cluster?.close();
@@ -368,7 +404,11 @@ describe('HTTPS', () => {
 
 describe('HTTP in process isolation', () => {
   it('serves the same endpoint from a child process, and counts there', async () => {
-    const c = await startCluster({ isolation: 'process', http: { idleTimeoutMs: 30_000 }, auth: { mechanism: 'PLAIN', users: { carol: 'pw' } } });
+    const c = await startCluster({
+      isolation: 'process',
+      http: { idleTimeoutMs: 30_000 },
+      auth: { mechanism: 'PLAIN', users: { carol: 'pw' } },
+    });
     try {
       const conn = await hiveHttp(c.httpHosts[0]!, { auth: { username: 'carol', password: 'pw' } });
       expect(await conn.query('SELECT 6 * 7 AS n')).toEqual([{ n: 42 }]);

@@ -30,30 +30,45 @@ async function refused(origin: string): Promise<boolean> {
 
 /** What a client makes of an OpenSession answer under each fault. */
 const FAULTS: Array<[ProtocolFault, (reply: HttpReply | Error, seqid: number) => Promise<void>]> = [
-  ['garbage', async (r) => {
-    const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
-    await expect((async () => call.decode((r as HttpReply).body))()).rejects.toThrow();
-  }],
-  ['truncate', async (r) => {
-    expect(r).toBeInstanceOf(Error);
-  }],
-  ['wrong-seqid', async (r, seqid) => {
-    const header = inputProtocol((r as HttpReply).body).readMessageBegin() as MessageHeader;
-    expect(header.fname).toBe('OpenSession');
-    expect(header.rseqid).not.toBe(seqid);
-  }],
-  ['huge-length', async (r) => {
-    const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
-    await expect((async () => call.decode((r as HttpReply).body))()).rejects.toThrow();
-    expect((r as HttpReply).body.length).toBeLessThan(1024);
-  }],
-  ['empty-reply', async (r) => {
-    const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
-    // A well-formed reply whose required fields are all missing.
-    const resp = (await call.decode((r as HttpReply).body)) as { status: unknown; sessionHandle: unknown };
-    expect(resp.status).toBeNull();
-    expect(resp.sessionHandle).toBeNull();
-  }],
+  [
+    'garbage',
+    async (r) => {
+      const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
+      await expect((async () => call.decode((r as HttpReply).body))()).rejects.toThrow();
+    },
+  ],
+  [
+    'truncate',
+    async (r) => {
+      expect(r).toBeInstanceOf(Error);
+    },
+  ],
+  [
+    'wrong-seqid',
+    async (r, seqid) => {
+      const header = inputProtocol((r as HttpReply).body).readMessageBegin() as MessageHeader;
+      expect(header.fname).toBe('OpenSession');
+      expect(header.rseqid).not.toBe(seqid);
+    },
+  ],
+  [
+    'huge-length',
+    async (r) => {
+      const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
+      await expect((async () => call.decode((r as HttpReply).body))()).rejects.toThrow();
+      expect((r as HttpReply).body.length).toBeLessThan(1024);
+    },
+  ],
+  [
+    'empty-reply',
+    async (r) => {
+      const call = encodeCall('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
+      // A well-formed reply whose required fields are all missing.
+      const resp = (await call.decode((r as HttpReply).body)) as { status: unknown; sessionHandle: unknown };
+      expect(resp.status).toBeNull();
+      expect(resp.sessionHandle).toBeNull();
+    },
+  ],
 ];
 
 describe.each(['inline', 'process'] as const)('faults over HTTP (%s)', (isolation) => {
@@ -159,14 +174,20 @@ describe.each(['inline', 'process'] as const)('faults over HTTP (%s)', (isolatio
       await c.setFault(undefined);
     }
     const ok = encodeCall<{ status: { statusCode: number } }>('OpenSession', new tcli.TOpenSessionReq({ client_protocol: 5 }));
-    expect((await ok.decode((await post({ origin, agent: false }, ok.bytes)).body)).status.statusCode).toBe(tcli.TStatusCode.SUCCESS_STATUS);
+    expect((await ok.decode((await post({ origin, agent: false }, ok.bytes)).body)).status.statusCode).toBe(
+      tcli.TStatusCode.SUCCESS_STATUS,
+    );
   });
 
   it('shutdown(): new statements refused at once, running ones finish, then the port closes', async () => {
     const s = await httpSession(t());
     const running = await submit(s, 'SELECT sleep(300)');
     const done = c.shutdown({ graceMs: 10_000 });
-    await waitFor(async () => /^Server is being shut down/.test((await submit(s, 'SELECT 1')).status.errorMessage ?? ''), 10_000, 'new statements refused');
+    await waitFor(
+      async () => /^Server is being shut down/.test((await submit(s, 'SELECT 1')).status.errorMessage ?? ''),
+      10_000,
+      'new statements refused',
+    );
     expect((await waitDone(s, running.operationHandle!)).operationState).toBe(tcli.TOperationState.FINISHED_STATE);
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: running.operationHandle! }));
     await done;

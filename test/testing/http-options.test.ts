@@ -20,10 +20,18 @@ describe('startCluster({ http })', () => {
     ['a negotiate that is not a function', { http: { negotiate: 'kerberos' as never } }, /option http\.negotiate must be a function/],
     ['jwt without keys', { http: { jwt: {} } }, /option http\.jwt needs a secret \(HS256\) or a publicKey/],
     ['an empty jwt secret', { http: { jwt: { secret: '' } } }, /option http\.jwt\.secret must be a non-empty string or Buffer/],
-    ['a jwt publicKey that is no key', { http: { jwt: { publicKey: 'not a key at all, but secret-ish text' } } }, /option http\.jwt\.publicKey must be an RSA or EC public key/],
+    [
+      'a jwt publicKey that is no key',
+      { http: { jwt: { publicKey: 'not a key at all, but secret-ish text' } } },
+      /option http\.jwt\.publicKey must be an RSA or EC public key/,
+    ],
     ['a DSA publicKey', { http: { jwt: { publicKey: dsa } } }, /must be an RSA key \(RS256\) or a P-256 EC key \(ES256\), got dsa key/],
     ['a P-384 publicKey', { http: { jwt: { publicKey: p384 } } }, /got ec key/],
-    ['a short cookieSecret', { http: { cookieSecret: 'too-short-secret' } }, /option http\.cookieSecret must be a string or Buffer of at least 32 bytes/],
+    [
+      'a short cookieSecret',
+      { http: { cookieSecret: 'too-short-secret' } },
+      /option http\.cookieSecret must be a string or Buffer of at least 32 bytes/,
+    ],
     ['a negative cookieLifetimeMs', { http: { cookieLifetimeMs: -1 } }, /option http\.cookieLifetimeMs must be an integer from 0/],
     ['a zero requestTimeoutMs', { http: { requestTimeoutMs: 0 } }, /option http\.requestTimeoutMs must be an integer from 1/],
   ])('rejects %s', async (_name, options, message) => {

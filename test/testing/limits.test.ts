@@ -27,7 +27,11 @@ async function open(options: ClusterOptions, n: number, index = 0): Promise<Hs2C
   return out;
 }
 
-const failure = (p: Promise<unknown>): Promise<ImpalaError | undefined> => p.then(() => undefined, (e: ImpalaError) => e);
+const failure = (p: Promise<unknown>): Promise<ImpalaError | undefined> =>
+  p.then(
+    () => undefined,
+    (e: ImpalaError) => e,
+  );
 const stats = () => cluster!.stats()[0]!;
 
 describe('admission control', () => {
@@ -51,14 +55,16 @@ describe('admission control', () => {
     expect(cluster!.stats()[0]!.peakInFlight).toBe(2);
   });
 
-  it('a statement queued longer than queueTimeoutMs fails with Impala\'s timeout message', async () => {
+  it("a statement queued longer than queueTimeoutMs fails with Impala's timeout message", async () => {
     const c = await open({ admission: { maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 200 } }, 2);
     // Holds the slot until aborted, however late the queue timeout fires.
     const holder = new AbortController();
     const running = failure(c[0]!.query('SELECT sleep(60000) AS s', [], { signal: holder.signal }));
     await waitFor(() => stats().inFlight === 1, 10_000, 'the slot taken');
     const err = await failure(c[1]!.query('SELECT 1 AS one'));
-    expect(err?.message).toMatch(/^Admission for query exceeded timeout 200ms in pool default-pool\. Queued reason: number of running queries 1 is at or over limit 1\./);
+    expect(err?.message).toMatch(
+      /^Admission for query exceeded timeout 200ms in pool default-pool\. Queued reason: number of running queries 1 is at or over limit 1\./,
+    );
     holder.abort();
     expect((await running)?.code).toBe('IMPALA_ABORTED');
   });
@@ -75,8 +81,12 @@ describe('admission control', () => {
       const handle = resp.operationHandle!;
       const getLog = async () => (await raw.client.GetLog(new tcli.TGetLogReq({ operationHandle: handle }))).log;
       // ImpalaServer::GetLog while AdmissionController holds the query: result and QUEUED_NUM_RUNNING.
-      expect(await getLog()).toBe('Admission result : Queued\nLatest admission queue reason : number of running queries 1 is at or over limit 1.\n');
-      const summary = (await raw.client.GetExecSummary(new impala.TGetExecSummaryReq({ operationHandle: handle, sessionHandle: raw.session }))).summary!;
+      expect(await getLog()).toBe(
+        'Admission result : Queued\nLatest admission queue reason : number of running queries 1 is at or over limit 1.\n',
+      );
+      const summary = (
+        await raw.client.GetExecSummary(new impala.TGetExecSummaryReq({ operationHandle: handle, sessionHandle: raw.session }))
+      ).summary!;
       expect([summary.is_queued, summary.queued_reason]).toEqual([true, 'number of running queries 1 is at or over limit 1.']);
       holder.abort();
       await waitDone(raw, handle);
@@ -101,7 +111,7 @@ describe('admission control', () => {
 });
 
 describe('idle query expiry', () => {
-  it('cancels a query whose client stops fetching, with Impala\'s message', async () => {
+  it("cancels a query whose client stops fetching, with Impala's message", async () => {
     const [c] = await open({ idleQueryTimeoutMs: 200 }, 1);
     await c!.execute('CREATE TABLE many (n INT)');
     await c!.execute('INSERT INTO many VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12),(13),(14),(15)');
@@ -140,22 +150,26 @@ describe('sleep()', () => {
 });
 
 describe('scale', () => {
-  it.each(['inline', 'process'] as const)('500 concurrent sessions over 3 coordinators (%s) run queries without error', async (isolation) => {
-    cluster = await startCluster({ coordinators: 3, isolation });
-    const sessions = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => {
-        const [host, port] = cluster!.hosts[i % 3]!.split(':');
-        return connect({ host: host!, port: Number(port) });
-      }),
-    );
-    conns.push(...sessions);
-    const results = await Promise.all(sessions.map((s, i) => s.query('SELECT ? AS i, sleep(20) AS s', [i])));
-    expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
-    // Each query's close goes on after its rows were delivered.
-    await Promise.all(sessions.map((s) => s.settled()));
-    const stats = cluster.stats();
-    expect(stats.reduce((n, s) => n + s.sessionsOpen, 0)).toBe(500);
-    expect(stats.reduce((n, s) => n + s.operationsOpen, 0)).toBe(0);
-    expect(stats.map((s) => s.peakInFlight).every((p) => p > 1)).toBe(true);
-  }, 60_000);
+  it.each(['inline', 'process'] as const)(
+    '500 concurrent sessions over 3 coordinators (%s) run queries without error',
+    async (isolation) => {
+      cluster = await startCluster({ coordinators: 3, isolation });
+      const sessions = await Promise.all(
+        Array.from({ length: 500 }, (_, i) => {
+          const [host, port] = cluster!.hosts[i % 3]!.split(':');
+          return connect({ host: host!, port: Number(port) });
+        }),
+      );
+      conns.push(...sessions);
+      const results = await Promise.all(sessions.map((s, i) => s.query('SELECT ? AS i, sleep(20) AS s', [i])));
+      expect(results.map((r) => r.rows[0]!.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+      // Each query's close goes on after its rows were delivered.
+      await Promise.all(sessions.map((s) => s.settled()));
+      const stats = cluster.stats();
+      expect(stats.reduce((n, s) => n + s.sessionsOpen, 0)).toBe(500);
+      expect(stats.reduce((n, s) => n + s.operationsOpen, 0)).toBe(0);
+      expect(stats.map((s) => s.peakInFlight).every((p) => p > 1)).toBe(true);
+    },
+    60_000,
+  );
 });

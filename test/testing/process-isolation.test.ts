@@ -97,7 +97,11 @@ describe('process isolation', () => {
     await one.execute('CREATE TABLE t (a INT)');
     const err = (await two.query('SELECT * FROM t').catch((e: unknown) => e)) as ImpalaError;
     expect(err.message).toMatch(/Could not resolve table reference: 't'/);
-    const reached = (): Promise<boolean> => two.query('SELECT count(*) AS n FROM t').then(() => true, () => false);
+    const reached = (): Promise<boolean> =>
+      two.query('SELECT count(*) AS n FROM t').then(
+        () => true,
+        () => false,
+      );
     await waitFor(reached, 20_000, 'the table to reach the second coordinator');
     // Not before the delay: the bus holds each change that long.
     expect(performance.now() - created).toBeGreaterThanOrEqual(delayMs - 50);
@@ -224,7 +228,15 @@ describe('process isolation', () => {
     const down = coordinator.shutdown({ graceMs: 10_000 });
     // The request crosses to the child process; new work is refused once it is there.
     let refused: unknown;
-    await waitFor(async () => (refused = await later.query('SELECT 1').then(() => undefined, (e: unknown) => e)) !== undefined, 10_000, 'new work refused');
+    await waitFor(
+      async () =>
+        (refused = await later.query('SELECT 1').then(
+          () => undefined,
+          (e: unknown) => e,
+        )) !== undefined,
+      10_000,
+      'new work refused',
+    );
     expect((refused as ImpalaError).message).toMatch(/Server is being shut down/);
     expect((await long).rows).toEqual([{ s: true }]);
     await down;
@@ -258,7 +270,9 @@ describe('process isolation', () => {
     const fixture = fileURLToPath(new URL('./fixtures/crash-with-cluster.ts', import.meta.url));
     const tsx = createRequire(import.meta.url).resolve('tsx');
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', tsx, fixture], { timeout: 60_000 }, (_err, stdout) => resolve({ code: child.exitCode, stdout }));
+      const child = execFile(process.execPath, ['--import', tsx, fixture], { timeout: 60_000 }, (_err, stdout) =>
+        resolve({ code: child.exitCode, stdout }),
+      );
     });
     expect(out.code).toBe(1);
     const { pids, ports } = JSON.parse(out.stdout.trim().split('\n')[0]!) as { pids: number[]; ports: number[] };

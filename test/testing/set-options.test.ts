@@ -69,11 +69,21 @@ describe('SET and SET ALL', () => {
     const all = await set(conn, 'SET ALL');
     // QueryTest/set.test's subset (its ABORT_ON_ERROR is 1 because Impala's test harness sets it).
     const subset: [string, string, string][] = [
-      ['BATCH_SIZE', '0', 'DEVELOPMENT'], ['BUFFER_POOL_LIMIT', '', 'ADVANCED'], ['DEBUG_ACTION', '', 'DEVELOPMENT'],
-      ['DISABLE_CODEGEN', '0', 'REGULAR'], ['DISABLE_OUTERMOST_TOPN', '0', 'DEVELOPMENT'], ['HBASE_CACHE_BLOCKS', '0', 'ADVANCED'],
-      ['HBASE_CACHING', '0', 'ADVANCED'], ['MAX_ERRORS', '100', 'ADVANCED'], ['MAX_SCAN_RANGE_LENGTH', '0', 'DEVELOPMENT'],
-      ['NUM_NODES', '0', 'DEVELOPMENT'], ['NUM_SCANNER_THREADS', '0', 'REGULAR'], ['COMPRESSION_CODEC', '', 'REGULAR'],
-      ['PARQUET_FILE_SIZE', '0', 'ADVANCED'], ['REQUEST_POOL', '', 'REGULAR'], ['DEFAULT_FILE_FORMAT', 'PARQUET', 'REGULAR'],
+      ['BATCH_SIZE', '0', 'DEVELOPMENT'],
+      ['BUFFER_POOL_LIMIT', '', 'ADVANCED'],
+      ['DEBUG_ACTION', '', 'DEVELOPMENT'],
+      ['DISABLE_CODEGEN', '0', 'REGULAR'],
+      ['DISABLE_OUTERMOST_TOPN', '0', 'DEVELOPMENT'],
+      ['HBASE_CACHE_BLOCKS', '0', 'ADVANCED'],
+      ['HBASE_CACHING', '0', 'ADVANCED'],
+      ['MAX_ERRORS', '100', 'ADVANCED'],
+      ['MAX_SCAN_RANGE_LENGTH', '0', 'DEVELOPMENT'],
+      ['NUM_NODES', '0', 'DEVELOPMENT'],
+      ['NUM_SCANNER_THREADS', '0', 'REGULAR'],
+      ['COMPRESSION_CODEC', '', 'REGULAR'],
+      ['PARQUET_FILE_SIZE', '0', 'ADVANCED'],
+      ['REQUEST_POOL', '', 'REGULAR'],
+      ['DEFAULT_FILE_FORMAT', 'PARQUET', 'REGULAR'],
       ['DISABLE_HDFS_NUM_ROWS_ESTIMATE', '0', 'REGULAR'],
     ];
     for (const [name, value, level] of subset) expect(all.get(name), name).toEqual([value, level]);
@@ -86,7 +96,10 @@ describe('SET and SET ALL', () => {
       await own.execute('SET sync_ddl=1');
       await own.execute('SET parquet_compression_codec=SNAPPY');
       await own.execute('SET V_CPU_CORES=4');
-      const err = (await own.execute('SET No_Such_Option=1').then(() => undefined, (e: unknown) => e)) as Error | undefined;
+      const err = (await own.execute('SET No_Such_Option=1').then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error | undefined;
       expect(err?.message).toBe('Invalid query option: No_Such_Option');
       const all = await set(own, 'SET ALL');
       expect(all.get('SYNC_DDL')).toEqual(['1', 'REGULAR']);

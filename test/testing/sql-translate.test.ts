@@ -27,15 +27,27 @@ describe('queries', () => {
     ['SELECT * FROM default.t', 'SELECT * FROM "default".t'],
     ['SELECT CAST(x AS STRING) s FROM t', 'SELECT main.impala_string(x) s FROM t'],
     ['SELECT CAST(x AS VARCHAR(5)) a, CAST(y AS CHAR(2)) b', 'SELECT left(main.impala_string(x), 5) a, left(main.impala_string(y), 2) b'],
-    ['SELECT CAST(1 AS DECIMAL) a, CAST(1 AS REAL) b, CAST(x AS BINARY) c', 'SELECT TRY_CAST(1 AS DECIMAL(9,0)) a, TRY_CAST(1 AS DOUBLE) b, CAST(x AS BLOB) c'],
+    [
+      'SELECT CAST(1 AS DECIMAL) a, CAST(1 AS REAL) b, CAST(x AS BINARY) c',
+      'SELECT TRY_CAST(1 AS DECIMAL(9,0)) a, TRY_CAST(1 AS DOUBLE) b, CAST(x AS BLOB) c',
+    ],
     ["SELECT CAST('2020-01-01 10:00:00' AS TIMESTAMP) t", "SELECT main.impala_timestamp('2020-01-01 10:00:00') t"],
-    ['SELECT CAST(CAST(z AS INT) AS BIGINT) n', 'SELECT TRY_CAST(main.impala_int_text(TRY_CAST(main.impala_int_text(z) AS INTEGER)) AS BIGINT) n'],
+    [
+      'SELECT CAST(CAST(z AS INT) AS BIGINT) n',
+      'SELECT TRY_CAST(main.impala_int_text(TRY_CAST(main.impala_int_text(z) AS INTEGER)) AS BIGINT) n',
+    ],
     ["SELECT TIMESTAMP '2020-01-01' t", "SELECT main.impala_timestamp('2020-01-01') t"],
     ['SELECT version() v', "SELECT 'impalad version 4.4.0-impala-pool-testing RELEASE (build impala-pool-testing)' v"],
     ['SELECT nvl(a, 1), 7 DIV 2', 'SELECT coalesce(a, CAST(1 AS TINYINT)) AS "nvl(a, 1)", 7 // 2 AS "7 div 2"'],
-    ['SELECT 99999999999999999999 a, 9223372036854775807 b', "SELECT CAST('99999999999999999999' AS DECIMAL(38,0)) a, CAST(9223372036854775807 AS BIGINT) b"],
+    [
+      'SELECT 99999999999999999999 a, 9223372036854775807 b',
+      "SELECT CAST('99999999999999999999' AS DECIMAL(38,0)) a, CAST(9223372036854775807 AS BIGINT) b",
+    ],
     ['SELECT 1 -- note\n /* c */ + 2', 'SELECT 1 + 2 AS "1 + 2"'],
-    ['SELECT count(*), Year(Now()), a||b, x <> y FROM t', 'SELECT count(*) AS "count(*)", CAST(year(main.impala_timestamp(main.impala_now())) AS INTEGER) AS "year(now())", a OR b AS "a or b", x <> y AS "x != y" FROM t'],
+    [
+      'SELECT count(*), Year(Now()), a||b, x <> y FROM t',
+      'SELECT count(*) AS "count(*)", CAST(year(main.impala_timestamp(main.impala_now())) AS INTEGER) AS "year(now())", a OR b AS "a or b", x <> y AS "x != y" FROM t',
+    ],
     ['SELECT rank() OVER (ORDER BY a) FROM t', 'SELECT rank() OVER (ORDER BY a) AS "rank() OVER(...)" FROM t'],
     ['WITH w AS (SELECT 1 AS a) SELECT a FROM w', 'WITH w AS (SELECT CAST(1 AS TINYINT) AS a) SELECT a FROM w'],
     ['VALUES (1, 2)', 'VALUES (1, 2)'],
@@ -87,7 +99,10 @@ describe('DDL', () => {
     ["CREATE DATABASE IF NOT EXISTS db1 COMMENT 'x' LOCATION '/y'", ['CREATE SCHEMA IF NOT EXISTS "db1"']],
     ['CREATE SCHEMA db2', ['CREATE SCHEMA "db2"']],
     ['DROP DATABASE IF EXISTS db1 CASCADE', ['DROP SCHEMA IF EXISTS "db1" CASCADE']],
-    ['ALTER TABLE t ADD COLUMNS (x INT, y STRING)', ['ALTER TABLE "default"."t" ADD COLUMN "x" INTEGER', 'ALTER TABLE "default"."t" ADD COLUMN "y" VARCHAR']],
+    [
+      'ALTER TABLE t ADD COLUMNS (x INT, y STRING)',
+      ['ALTER TABLE "default"."t" ADD COLUMN "x" INTEGER', 'ALTER TABLE "default"."t" ADD COLUMN "y" VARCHAR'],
+    ],
     ['ALTER TABLE t DROP COLUMN x', ['ALTER TABLE "default"."t" DROP COLUMN "x"']],
     ['ALTER TABLE t RENAME TO u', ['ALTER TABLE "default"."t" RENAME TO "u"']],
     ['ALTER VIEW v AS SELECT 3 AS x', ['CREATE OR REPLACE VIEW "default"."v" AS SELECT CAST(3 AS TINYINT) AS x']],
@@ -99,13 +114,16 @@ describe('DDL', () => {
     expect(plan.statements).toEqual(statements);
   });
 
-  it.each(['INVALIDATE METADATA', 'INVALIDATE METADATA db1.t', 'REFRESH t', 'ALTER TABLE t SET TBLPROPERTIES (\'a\'=\'b\')', "COMMENT ON TABLE t IS 'x'"])(
-    '%s is a metadata no-op',
-    (sql) => {
-      const plan = translate(sql, ctx);
-      expect(plan.type).toBe('noop');
-    },
-  );
+  it.each([
+    'INVALIDATE METADATA',
+    'INVALIDATE METADATA db1.t',
+    'REFRESH t',
+    "ALTER TABLE t SET TBLPROPERTIES ('a'='b')",
+    "COMMENT ON TABLE t IS 'x'",
+  ])('%s is a metadata no-op', (sql) => {
+    const plan = translate(sql, ctx);
+    expect(plan.type).toBe('noop');
+  });
 
   it.each([
     ['CREATE TABLE t (a INT, a STRING)', 'AnalysisException: Duplicate column name: a'],
@@ -113,7 +131,7 @@ describe('DDL', () => {
     ['CREATE TABLE t (a FOO)', 'AnalysisException: Unsupported data type: FOO'],
     ['DROP DATABASE default', 'AnalysisException: Cannot drop default database'],
     ['CREATE FUNCTION f()', 'AnalysisException: CREATE FUNCTION is not supported by the impala-pool test cluster'],
-    ['LOAD DATA INPATH \'/x\' INTO TABLE t', 'AnalysisException: LOAD is not supported by the impala-pool test cluster'],
+    ["LOAD DATA INPATH '/x' INTO TABLE t", 'AnalysisException: LOAD is not supported by the impala-pool test cluster'],
   ])('%s → %s', (sql, message) => {
     expect(() => translate(sql, ctx)).toThrow(message);
   });
@@ -124,11 +142,20 @@ describe('DML', () => {
     ["INSERT INTO TABLE t VALUES (1, 'a')", ['INSERT INTO "default"."t" VALUES (1, \'a\')']],
     ['INSERT INTO db1.t (b, a) SELECT x, y FROM u', ['INSERT INTO "db1"."t" ("b", "a") SELECT x, y FROM u']],
     // Static partition values go last, after data and dynamic partition columns.
-    ['INSERT INTO p PARTITION (y=2020, m) SELECT a, b, m FROM src', ['INSERT INTO "default"."p" ("a", "b", "m", "y") SELECT *, 2020 FROM (SELECT a, b, m FROM src) AS __impala_insert']],
-    ["INSERT INTO p (b, a) PARTITION (y='x') VALUES (1, 2)", ['INSERT INTO "default"."p" ("b", "a", "y") SELECT *, \'x\' FROM (VALUES (1, 2)) AS __impala_insert']],
+    [
+      'INSERT INTO p PARTITION (y=2020, m) SELECT a, b, m FROM src',
+      ['INSERT INTO "default"."p" ("a", "b", "m", "y") SELECT *, 2020 FROM (SELECT a, b, m FROM src) AS __impala_insert'],
+    ],
+    [
+      "INSERT INTO p (b, a) PARTITION (y='x') VALUES (1, 2)",
+      ['INSERT INTO "default"."p" ("b", "a", "y") SELECT *, \'x\' FROM (VALUES (1, 2)) AS __impala_insert'],
+    ],
     // Without a column list the query gives the data columns, then the dynamic keys.
     ['INSERT INTO p PARTITION (y, m) SELECT * FROM src', ['INSERT INTO "default"."p" ("a", "b", "y", "m") SELECT * FROM src']],
-    ['WITH w AS (SELECT x AS a FROM u) INSERT INTO t SELECT a FROM w', ['INSERT INTO "default"."t" WITH w AS (SELECT x AS a FROM u) SELECT a FROM w']],
+    [
+      'WITH w AS (SELECT x AS a FROM u) INSERT INTO t SELECT a FROM w',
+      ['INSERT INTO "default"."t" WITH w AS (SELECT x AS a FROM u) SELECT a FROM w'],
+    ],
     ['UPDATE t SET a = 1', ['UPDATE t SET a = 1']],
     ['DELETE FROM t WHERE a = 1', ['DELETE FROM t WHERE a = 1']],
   ])('%s', (impala, statements) => {

@@ -8,7 +8,10 @@ import { MessageTooLargeError, ProtocolError } from '../../src/errors.js';
 /** Encodes an ExecuteStatement call the way the generated client writes it. */
 function encodeExecute(statement: string, overlay: Record<string, string> = {}): Buffer {
   let bytes: Buffer | undefined;
-  const client = new service.Client(outputTransport((b) => (bytes = b)), BinaryProtocol);
+  const client = new service.Client(
+    outputTransport((b) => (bytes = b)),
+    BinaryProtocol,
+  );
   const guid = Buffer.alloc(16, 7);
   void client.ExecuteStatement(
     new tcli.TExecuteStatementReq({
@@ -59,9 +62,21 @@ describe('MessageScanner', () => {
   it.each([
     ['HTTP text', Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), ProtocolError],
     ['a bad version word', Buffer.from([0x80, 0x02, 0, 1, 0, 0, 0, 1]), ProtocolError],
-    ['an unknown field type', Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([99, 0, 1])]), ProtocolError],
-    ['a 2 GB string', Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([11, 0, 1, 0x7f, 0xff, 0xff, 0xff])]), MessageTooLargeError],
-    ['a negative list size', Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([15, 0, 1, 12, 0xff, 0xff, 0xff, 0xfe])]), ProtocolError],
+    [
+      'an unknown field type',
+      Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([99, 0, 1])]),
+      ProtocolError,
+    ],
+    [
+      'a 2 GB string',
+      Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([11, 0, 1, 0x7f, 0xff, 0xff, 0xff])]),
+      MessageTooLargeError,
+    ],
+    [
+      'a negative list size',
+      Buffer.concat([Buffer.from([0x80, 0x01, 0, 2, 0, 0, 0, 1, 0x41, 0, 0, 0, 1]), Buffer.from([15, 0, 1, 12, 0xff, 0xff, 0xff, 0xfe])]),
+      ProtocolError,
+    ],
   ])('rejects %s at once', (_name, bytes, type) => {
     const scanner = new MessageScanner({ maxMessageBytes: 1 << 20 });
     expect(() => scanner.scan(bytes)).toThrow(type);

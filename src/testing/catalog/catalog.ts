@@ -157,7 +157,9 @@ export class Catalog implements CatalogReplica {
 
   /** Whether a database exists. */
   async databaseExists(conn: DuckDBConnection, db: string): Promise<boolean> {
-    const r = await conn.runAndReadAll(`SELECT 1 FROM information_schema.schemata WHERE catalog_name = 'memory' AND schema_name = $1`, [db]);
+    const r = await conn.runAndReadAll(`SELECT 1 FROM information_schema.schemata WHERE catalog_name = 'memory' AND schema_name = $1`, [
+      db,
+    ]);
     return r.currentRowCount > 0 && !HIDDEN_SCHEMAS.has(db);
   }
 
@@ -254,7 +256,9 @@ export class Catalog implements CatalogReplica {
     if (this.closed) return;
     const apply = async (conn: DuckDBConnection): Promise<void> => {
       try {
-        const existed = await Promise.all(change.effects.map(async (e) => ('ref' in e ? (await this.tableKind(conn, e.ref)) !== undefined : false)));
+        const existed = await Promise.all(
+          change.effects.map(async (e) => ('ref' in e ? (await this.tableKind(conn, e.ref)) !== undefined : false)),
+        );
         await conn.run('BEGIN TRANSACTION');
         for (const stmt of change.statements) await conn.run(stmt);
         await conn.run('COMMIT');

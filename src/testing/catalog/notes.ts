@@ -60,7 +60,12 @@ export class CatalogNotes {
    */
   apply(effect: CatalogEffect, existedBefore: boolean): void {
     // A table created, dropped or renamed has no statistics under its old name.
-    if ('ref' in effect && effect.type !== 'add-columns' && effect.type !== 'drop-column' && !(existedBefore && 'ifNotExists' in effect && effect.ifNotExists)) {
+    if (
+      'ref' in effect &&
+      effect.type !== 'add-columns' &&
+      effect.type !== 'drop-column' &&
+      !(existedBefore && 'ifNotExists' in effect && effect.ifNotExists)
+    ) {
       this.stats.delete(key(effect.ref));
     }
     if (effect.type === 'drop-db') for (const k of [...this.stats.keys()]) if (k.startsWith(`${effect.db}.`)) this.stats.delete(k);

@@ -73,12 +73,21 @@ export function unknownColumnStats(t: ImpalaType): ColumnStats {
 export async function partitionRows(conn: DuckDBConnection, ref: TableRef, keys: readonly string[]): Promise<Array<[string[], number]>> {
   const k = keys.map(duckIdent);
   const group = k.length > 0 ? ` GROUP BY ${k.join(', ')} ORDER BY ${k.join(', ')}` : '';
-  const r = await conn.runAndReadAll(`SELECT ${[...k.map((c) => `CAST(${c} AS VARCHAR)`), 'count(*)'].join(', ')} FROM ${duckTable(ref)}${group}`);
-  return r.getRows().map((row) => [row.slice(0, -1).map((v) => (v === null ? '__HIVE_DEFAULT_PARTITION__' : String(v))), Number(row[row.length - 1])]);
+  const r = await conn.runAndReadAll(
+    `SELECT ${[...k.map((c) => `CAST(${c} AS VARCHAR)`), 'count(*)'].join(', ')} FROM ${duckTable(ref)}${group}`,
+  );
+  return r
+    .getRows()
+    .map((row) => [row.slice(0, -1).map((v) => (v === null ? '__HIVE_DEFAULT_PARTITION__' : String(v))), Number(row[row.length - 1])]);
 }
 
 /** Computes the statistics of every column of a table. */
-export async function computeStats(conn: DuckDBConnection, ref: TableRef, columns: readonly DeclaredColumn[], keys: readonly string[]): Promise<TableStats> {
+export async function computeStats(
+  conn: DuckDBConnection,
+  ref: TableRef,
+  columns: readonly DeclaredColumn[],
+  keys: readonly string[],
+): Promise<TableStats> {
   const rows = new Map<string, number>();
   for (const [values, n] of await partitionRows(conn, ref, keys)) rows.set(JSON.stringify(values), n);
   // Partition keys get figures too, as impalad derives them from the partitions.

@@ -50,7 +50,11 @@ export class AdmissionController {
         return;
       }
       if (this.queue.length >= this.options.maxQueued) {
-        reject(new StatementError(`Rejected query from pool ${POOL}: queue full, limit=${this.options.maxQueued}, num_queued=${this.queue.length}.`));
+        reject(
+          new StatementError(
+            `Rejected query from pool ${POOL}: queue full, limit=${this.options.maxQueued}, num_queued=${this.queue.length}.`,
+          ),
+        );
         return;
       }
       const timer = setTimeout(() => {

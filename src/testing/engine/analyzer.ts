@@ -81,7 +81,12 @@ function referencedTables(conn: DuckDBConnection, sql: string, database: string)
  * as VARCHAR; a VARCHAR column named like a column declared with one of
  * those in a table the query reads is reported as declared.
  */
-function resultType(duckType: ReturnType<DuckDBPreparedStatement['columnType']>, name: string, notes: Catalog['notes'], tables: TableRef[]): ImpalaType {
+function resultType(
+  duckType: ReturnType<DuckDBPreparedStatement['columnType']>,
+  name: string,
+  notes: Catalog['notes'],
+  tables: TableRef[],
+): ImpalaType {
   const t = impalaTypeOfDuckDB(duckType);
   if (t.name !== 'STRING') return t;
   const declared = new Map<string, ImpalaType>();
@@ -108,14 +113,29 @@ async function withImpalaDivision(conn: DuckDBConnection, plan: DuckPlan): Promi
   return { ...plan, statements, analyze };
 }
 
-async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session: Session, translated: DuckPlan, sql: string): Promise<Execution> {
+async function prepareDuck(
+  ctx: AnalyzerContext,
+  conn: DuckDBConnection,
+  session: Session,
+  translated: DuckPlan,
+  sql: string,
+): Promise<Execution> {
   const { catalog } = ctx;
   const database = session.database;
   await catalog.verify(conn, translated.checks);
   const plan = await withImpalaDivision(conn, translated);
   if (plan.onlyIfExists && !(await catalog.tableKind(conn, plan.onlyIfExists))) {
     catalog.release(conn);
-    return { kind: plan.kind, hasResultSet: false, columns: [], sleepMs: 0, tables: [], run: async () => ({}), interrupt: () => undefined, release: () => undefined };
+    return {
+      kind: plan.kind,
+      hasResultSet: false,
+      columns: [],
+      sleepMs: 0,
+      tables: [],
+      run: async () => ({}),
+      interrupt: () => undefined,
+      release: () => undefined,
+    };
   }
   const last = plan.statements[plan.statements.length - 1]!;
   const analyzed = plan.analyze ?? last;
@@ -133,7 +153,9 @@ async function prepareDuck(ctx: AnalyzerContext, conn: DuckDBConnection, session
   const single = plan.statements.length === 1 && plan.analyze === undefined;
   if (!single) prepared.destroySync();
   // Whether each effect's target existed before, for CREATE … IF NOT EXISTS.
-  const existed = await Promise.all(plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)));
+  const existed = await Promise.all(
+    plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)),
+  );
   // Closing a connection under DuckDB's worker thread crashes the process:
   // every run and chunk fetch goes through the catalog's track, and
   // release closes the connection once that work is over.

@@ -37,7 +37,12 @@ export interface Execution {
 }
 
 /** An execution that does nothing but hand back fixed rows (or none). */
-export function fixedExecution(kind: StatementKind, columns: ResultColumn[], rows: RowSource | undefined, tables: string[] = []): Execution {
+export function fixedExecution(
+  kind: StatementKind,
+  columns: ResultColumn[],
+  rows: RowSource | undefined,
+  tables: string[] = [],
+): Execution {
   return {
     kind,
     hasResultSet: rows !== undefined,

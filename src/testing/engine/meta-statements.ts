@@ -45,7 +45,11 @@ const SET_ALL_ONLY = new Set(['DEVELOPMENT', 'DEPRECATED', 'REMOVED']);
  * parsed: `2g` as `2147483648`).
  */
 function setRows(session: Session, all: boolean): string[][] {
-  return QUERY_OPTIONS.filter((o) => all || !SET_ALL_ONLY.has(o.level)).map((o) => [o.name, session.options.get(o.name) ?? o.defaultValue, o.level]);
+  return QUERY_OPTIONS.filter((o) => all || !SET_ALL_ONLY.has(o.level)).map((o) => [
+    o.name,
+    session.options.get(o.name) ?? o.defaultValue,
+    o.level,
+  ]);
 }
 
 /**
@@ -62,7 +66,12 @@ function setOption(session: Session, key: string, value: string): void {
 /** Impala SHOW patterns: `*` matches anything, `|` separates alternatives; case-insensitive. */
 export function showPattern(pattern: string | undefined): (name: string) => boolean {
   if (pattern === undefined) return () => true;
-  const alternatives = pattern.split('|').map((p) => p.trim().replace(/[.+?^${}()[\]\\]/g, '\\$&').replace(/\*/g, '.*'));
+  const alternatives = pattern.split('|').map((p) =>
+    p
+      .trim()
+      .replace(/[.+?^${}()[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*'),
+  );
   const re = new RegExp(`^(?:${alternatives.join('|')})$`, 'i');
   return (name) => re.test(name);
 }

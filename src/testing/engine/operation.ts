@@ -123,9 +123,15 @@ export class Operation {
     if (runsFragments) {
       const total = this.exec.tables.length;
       const done = this.state === 'RUNNING' ? 0 : total;
-      log += done >= total ? `Query ${this.queryId} 100% Complete (${done} out of ${total})\n` : `Query ${this.queryId}: 0% Complete (${done} out of ${total})\n`;
+      log +=
+        done >= total
+          ? `Query ${this.queryId} 100% Complete (${done} out of ${total})\n`
+          : `Query ${this.queryId}: 0% Complete (${done} out of ${total})\n`;
     }
-    const failed = this.state === 'ERROR' || this.state === 'CANCELED' || (this.state === 'CLOSED' && (this.stateBeforeClose === 'ERROR' || this.stateBeforeClose === 'CANCELED'));
+    const failed =
+      this.state === 'ERROR' ||
+      this.state === 'CANCELED' ||
+      (this.state === 'CLOSED' && (this.stateBeforeClose === 'ERROR' || this.stateBeforeClose === 'CANCELED'));
     if (failed && this.error) log += `Query ${this.queryId} failed:\n${this.error.message}\n`;
     const queued = this.queuedReason;
     if (queued !== undefined) log += `Admission result : Queued\nLatest admission queue reason : ${queued}\n`;

@@ -46,7 +46,8 @@ async function shape(catalog: Catalog, conn: DuckDBConnection, ref: TableRef): P
 /** Runs one of the statements above. */
 export async function executeShow(catalog: Catalog, conn: DuckDBConnection, plan: ShowPlan): Promise<Execution> {
   const tables = 'ref' in plan ? [`${plan.ref.db}.${plan.ref.table}`] : [];
-  const rows = (columns: ResultColumn[], data: unknown[][]): Execution => fixedExecution('query', columns, new StaticRowSource(data), tables);
+  const rows = (columns: ResultColumn[], data: unknown[][]): Execution =>
+    fixedExecution('query', columns, new StaticRowSource(data), tables);
   if (plan.type === 'show-functions') {
     await catalog.verify(conn, [{ type: 'db-exists', db: plan.db }]);
     // User-defined functions cannot be created here, so a database has none.
@@ -58,45 +59,111 @@ export async function executeShow(catalog: Catalog, conn: DuckDBConnection, plan
   const stats = catalog.notes.statsOf(ref);
   switch (plan.type) {
     case 'show-create-table': {
-      if ((await catalog.tableKind(conn, ref)) === 'view') throw analysisError('SHOW CREATE TABLE of a view is not supported by the impala-pool test cluster');
+      if ((await catalog.tableKind(conn, ref)) === 'view')
+        throw analysisError('SHOW CREATE TABLE of a view is not supported by the impala-pool test cluster');
       const list = (cs: DeclaredColumn[]): string => cs.map((c) => `  ${c.name} ${formatImpalaType(c.type)}`).join(',\n');
       const parts = [`CREATE EXTERNAL TABLE ${ref.db}.${ref.table} (\n${list(data)}\n)`];
       if (keys.length > 0) parts.push(`PARTITIONED BY (\n${list(columns.filter((c) => keys.includes(c.name)))}\n)`);
-      parts.push('STORED AS TEXTFILE', `LOCATION '${tableLocation(ref)}'`, "TBLPROPERTIES ('TRANSLATED_TO_EXTERNAL'='TRUE', 'external.table.purge'='TRUE')");
+      parts.push(
+        'STORED AS TEXTFILE',
+        `LOCATION '${tableLocation(ref)}'`,
+        "TBLPROPERTIES ('TRANSLATED_TO_EXTERNAL'='TRUE', 'external.table.purge'='TRUE')",
+      );
       return rows([col('result')], [[parts.join('\n')]]);
     }
     case 'show-partitions':
     case 'show-table-stats': {
       if (plan.type === 'show-partitions' && keys.length === 0) throw analysisError(`Table is not partitioned: ${ref.db}.${ref.table}`);
-      const header = [...keys.map((k) => col(k)), col('#Rows', BIGINT), col('#Files', BIGINT), col('Size'), col('Bytes Cached'), col('Cache Replication'), col('Format'), col('Incremental stats'), col('Location'), col('EC Policy')];
+      const header = [
+        ...keys.map((k) => col(k)),
+        col('#Rows', BIGINT),
+        col('#Files', BIGINT),
+        col('Size'),
+        col('Bytes Cached'),
+        col('Cache Replication'),
+        col('Format'),
+        col('Incremental stats'),
+        col('Location'),
+        col('EC Policy'),
+      ];
       const parts = await partitionRows(conn, ref, keys);
       const out: unknown[][] = parts.map(([values, n]) => {
         const counted = stats?.rows.get(JSON.stringify(values));
         const path = keys.map((k, i) => `/${k}=${values[i]}`).join('');
-        return [...values, BigInt(counted ?? -1), BigInt(n > 0 ? 1 : 0), '0B', 'NOT CACHED', 'NOT CACHED', 'TEXT', 'false', `${tableLocation(ref)}${path}`, 'NONE'];
+        return [
+          ...values,
+          BigInt(counted ?? -1),
+          BigInt(n > 0 ? 1 : 0),
+          '0B',
+          'NOT CACHED',
+          'NOT CACHED',
+          'TEXT',
+          'false',
+          `${tableLocation(ref)}${path}`,
+          'NONE',
+        ];
       });
-      if (keys.length === 0 && out.length === 0) out.push([-1n, 0n, '0B', 'NOT CACHED', 'NOT CACHED', 'TEXT', 'false', tableLocation(ref), 'NONE']);
+      if (keys.length === 0 && out.length === 0)
+        out.push([-1n, 0n, '0B', 'NOT CACHED', 'NOT CACHED', 'TEXT', 'false', tableLocation(ref), 'NONE']);
       if (keys.length > 0) {
         const total = stats ? [...stats.rows.values()].reduce((a, b) => a + b, 0) : -1;
-        out.push(['Total', ...keys.slice(1).map(() => ''), BigInt(total), BigInt(parts.filter(([, n]) => n > 0).length), '0B', '0B', '', '', '', '', '']);
+        out.push([
+          'Total',
+          ...keys.slice(1).map(() => ''),
+          BigInt(total),
+          BigInt(parts.filter(([, n]) => n > 0).length),
+          '0B',
+          '0B',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
       }
       return rows(header, out);
     }
     case 'show-column-stats': {
-      const header = [col('Column'), col('Type'), col('#Distinct Values', BIGINT), col('#Nulls', BIGINT), col('Max Size', BIGINT), col('Avg Size', impalaType('DOUBLE')), col('#Trues', BIGINT), col('#Falses', BIGINT)];
+      const header = [
+        col('Column'),
+        col('Type'),
+        col('#Distinct Values', BIGINT),
+        col('#Nulls', BIGINT),
+        col('Max Size', BIGINT),
+        col('Avg Size', impalaType('DOUBLE')),
+        col('#Trues', BIGINT),
+        col('#Falses', BIGINT),
+      ];
       const out = columns.map((c) => {
         const s = stats?.columns.get(c.name) ?? unknownColumnStats(c.type);
-        return [c.name, formatImpalaType(c.type), BigInt(s.ndv), BigInt(s.nulls), BigInt(s.maxSize), s.avgSize, BigInt(s.trues), BigInt(s.falses)];
+        return [
+          c.name,
+          formatImpalaType(c.type),
+          BigInt(s.ndv),
+          BigInt(s.nulls),
+          BigInt(s.maxSize),
+          s.avgSize,
+          BigInt(s.trues),
+          BigInt(s.falses),
+        ];
       });
       return rows(header, out);
     }
     case 'describe-formatted':
-      return rows([col('name'), col('type'), col('comment')], describeFormatted(ref, columns, keys, (await catalog.tableKind(conn, ref)) === 'view'));
+      return rows(
+        [col('name'), col('type'), col('comment')],
+        describeFormatted(ref, columns, keys, (await catalog.tableKind(conn, ref)) === 'view'),
+      );
     case 'compute-stats': {
       const computed = await computeStats(conn, ref, columns, keys);
       catalog.notes.setStats(ref, computed);
       const partitions = keys.length === 0 ? 1 : computed.rows.size;
-      return fixedExecution('ddl', [col('summary')], new StaticRowSource([[`Updated ${partitions} partition(s) and ${data.length} column(s).`]]), tables);
+      return fixedExecution(
+        'ddl',
+        [col('summary')],
+        new StaticRowSource([[`Updated ${partitions} partition(s) and ${data.length} column(s).`]]),
+        tables,
+      );
     }
   }
 }
@@ -104,7 +171,10 @@ export async function executeShow(catalog: Catalog, conn: DuckDBConnection, plan
 /** DESCRIBE FORMATTED's rows: columns, partition keys, then table and storage facts (Hive's layout). */
 function describeFormatted(ref: TableRef, columns: DeclaredColumn[], keys: string[], view: boolean): unknown[][] {
   const lower = (t: ImpalaType): string => formatImpalaType(t).toLowerCase();
-  const out: unknown[][] = [['# col_name', 'data_type', 'comment'], ['', null, null]];
+  const out: unknown[][] = [
+    ['# col_name', 'data_type', 'comment'],
+    ['', null, null],
+  ];
   for (const c of columns.filter((x) => !keys.includes(x.name))) out.push([c.name, lower(c.type), null]);
   if (keys.length > 0) {
     out.push(['', null, null], ['# Partition Information', null, null], ['# col_name', 'data_type', 'comment'], ['', null, null]);

@@ -164,14 +164,16 @@ export class ServerConnection {
         if (step.done) this.authenticated(step.done.user);
         continue;
       }
-      if (msg.status !== SaslStatus.OK && msg.status !== SaslStatus.COMPLETE) return this.refuse(SaslStatus.ERROR, 'Expected OK or COMPLETE status');
+      if (msg.status !== SaslStatus.OK && msg.status !== SaslStatus.COMPLETE)
+        return this.refuse(SaslStatus.ERROR, 'Expected OK or COMPLETE status');
       // authzid \0 authcid \0 password
       const parts = msg.payload.toString('utf8').split('\0');
       const user = parts[1] ?? '';
       const password = parts.slice(2).join('\0');
       const users = this.config.users ?? {};
       const expected = Object.hasOwn(users, user) ? users[user] : undefined;
-      if (parts.length < 3 || expected === undefined || expected !== password) return this.refuse(SaslStatus.ERROR, 'Error validating the login');
+      if (parts.length < 3 || expected === undefined || expected !== password)
+        return this.refuse(SaslStatus.ERROR, 'Error validating the login');
       this.authenticated(user);
     }
   }
@@ -215,10 +217,12 @@ export class ServerConnection {
         const reply = await this.process(msg);
         const dueAt = performance.now() + this.config.latencyMs();
         this.unsent += 1;
-        this.outbound = this.outbound.then(() => this.send(reply, dueAt)).finally(() => {
-          this.unsent -= 1;
-          this.wakeIfAnswered();
-        });
+        this.outbound = this.outbound
+          .then(() => this.send(reply, dueAt))
+          .finally(() => {
+            this.unsent -= 1;
+            this.wakeIfAnswered();
+          });
         // Bounded: answers held back pile up no further than requests read ahead do.
         if (this.unsent >= PAUSE_BACKLOG) await this.outbound;
       }

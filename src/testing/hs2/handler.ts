@@ -290,9 +290,7 @@ export class Hs2Handler extends MetadataCalls {
     try {
       const op = this.operation(req.operationHandle);
       if (op.exec.columns.length === 0) return new tcli.TGetResultSetMetadataResp({ status: ok() });
-      const columns = op.exec.columns.map(
-        (c, i) => new tcli.TColumnDesc({ columnName: c.name, typeDesc: typeDesc(c.type), position: i }),
-      );
+      const columns = op.exec.columns.map((c, i) => new tcli.TColumnDesc({ columnName: c.name, typeDesc: typeDesc(c.type), position: i }));
       return new tcli.TGetResultSetMetadataResp({ status: ok(), schema: new tcli.TTableSchema({ columns }) });
     } catch (err) {
       return new tcli.TGetResultSetMetadataResp({ status: failed(err) });
@@ -331,7 +329,10 @@ export class Hs2Handler extends MetadataCalls {
         throw err;
       }
       if (!batch) {
-        return new tcli.TFetchResultsResp({ status: new tcli.TStatus({ statusCode: tcli.TStatusCode.STILL_EXECUTING_STATUS }), hasMoreRows: true });
+        return new tcli.TFetchResultsResp({
+          status: new tcli.TStatus({ statusCode: tcli.TStatusCode.STILL_EXECUTING_STATUS }),
+          hasMoreRows: true,
+        });
       }
       return new tcli.TFetchResultsResp({ status: ok(), hasMoreRows: batch.hasMoreRows, results: batch.rowSet });
     } catch (err) {

@@ -148,7 +148,12 @@ export function execSummary(op: Operation): ImpalaTypes.TExecSummary {
     // ImpalaServer::GetExecSummary while admission control holds the query.
     ...(op.queuedReason === undefined ? { is_queued: false } : { is_queued: true, queued_reason: op.queuedReason }),
     ...(op.error
-      ? { status: new impala.TImpalaStatus({ status_code: (state === 'CANCELED' ? CANCELLED_ERROR : GENERAL_ERROR) as ImpalaTypes.TErrorCode, error_msgs: [op.error.message] }) }
+      ? {
+          status: new impala.TImpalaStatus({
+            status_code: (state === 'CANCELED' ? CANCELLED_ERROR : GENERAL_ERROR) as ImpalaTypes.TErrorCode,
+            error_msgs: [op.error.message],
+          }),
+        }
       : {}),
   });
 }

@@ -15,8 +15,20 @@ import { ServerConnection, type ConnectionConfig } from './connection.js';
  * Node's server TLS options: a client without a valid certificate is
  * refused in the handshake when `requestCert` is set.
  */
-export function serverTlsOptions(t: ServerTls): { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer | Array<string | Buffer>; requestCert: boolean; rejectUnauthorized: boolean } {
-  return { key: t.key, cert: t.cert, ...(t.ca === undefined ? {} : { ca: t.ca }), requestCert: t.requestCert, rejectUnauthorized: t.requestCert };
+export function serverTlsOptions(t: ServerTls): {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca?: string | Buffer | Array<string | Buffer>;
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+} {
+  return {
+    key: t.key,
+    cert: t.cert,
+    ...(t.ca === undefined ? {} : { ca: t.ca }),
+    requestCert: t.requestCert,
+    rejectUnauthorized: t.requestCert,
+  };
 }
 
 /**
@@ -80,9 +92,7 @@ export class Hs2Server {
   async listen(port: number): Promise<number> {
     if (this.server) return this.boundPort;
     const onSocket = (socket: net.Socket): void => this.accept(socket);
-    const server = this.config.tls
-      ? tls.createServer(serverTlsOptions(this.config.tls), onSocket)
-      : net.createServer(onSocket);
+    const server = this.config.tls ? tls.createServer(serverTlsOptions(this.config.tls), onSocket) : net.createServer(onSocket);
     // A failed TLS handshake is the client's problem, not the server's.
     server.on('tlsClientError', (_err: Error, socket: net.Socket) => socket.destroy());
     this.boundPort = await bindServer(server, port, this.config.hostname);

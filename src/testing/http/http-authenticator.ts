@@ -120,7 +120,8 @@ export class HttpAuthenticator {
       } catch (err) {
         if (!(err instanceof JwtError)) throw err;
         this.stats.authFailure.jwt += 1;
-        if (err.stage === 'verify') out.wwwAuthenticate.push(`Bearer error="invalid_token",error_description="Error verifying JWT Token: ${err.message}. "`);
+        if (err.stage === 'verify')
+          out.wwwAuthenticate.push(`Bearer error="invalid_token",error_description="Error verifying JWT Token: ${err.message}. "`);
       }
     }
     const gotBasic = auth.startsWith('Basic ');
@@ -141,7 +142,8 @@ export class HttpAuthenticator {
       } else {
         const result = await this.negotiateStep(negotiate, token);
         if (result) {
-          if (result.response && result.response.length > 0) out.wwwAuthenticate.push(`Negotiate ${Buffer.from(result.response).toString('base64')}`);
+          if (result.response && result.response.length > 0)
+            out.wwwAuthenticate.push(`Negotiate ${Buffer.from(result.response).toString('base64')}`);
           ok(result.user, 'negotiate', 'SPNEGO', result.principal);
           return out;
         }

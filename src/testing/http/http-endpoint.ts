@@ -133,7 +133,10 @@ export class HttpEndpoint {
     const { options, tls, users, stats } = this.#config;
     const enabled = users !== undefined || options.jwt !== undefined || options.negotiate !== undefined;
     // impalad marks cookies Secure unless told otherwise; here they are Secure exactly when the endpoint is HTTPS.
-    const cookies = enabled && options.cookieLifetimeMs > 0 ? new AuthCookies(options.cookieLifetimeMs, tls !== undefined, options.cookieSecret) : undefined;
+    const cookies =
+      enabled && options.cookieLifetimeMs > 0
+        ? new AuthCookies(options.cookieLifetimeMs, tls !== undefined, options.cookieSecret)
+        : undefined;
     const authenticator = new HttpAuthenticator(
       { users, jwt: options.jwt ? new JwtVerifier(options.jwt) : undefined, negotiate: options.negotiate, cookies },
       stats,
@@ -202,7 +205,12 @@ export class HttpEndpoint {
     }
     // Only a socket with no answer under way can take one more (node:http's own rule).
     const midAnswer = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true;
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : undefined;
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : undefined;
     // Anything else is not HTTP; impalad's transport drops such a connection without a word.
     if (status && socket.writable && !midAnswer) {
       this.#config.beforeAnswer?.();

@@ -81,7 +81,12 @@ export async function serveExchange(
     await ctx.whenRunning();
     if (socket.destroyed) return;
     if (req.method === 'OPTIONS') {
-      answer(ctx, res, 200, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type', 'Content-Length': 0 });
+      answer(ctx, res, 200, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Content-Type',
+        'Content-Length': 0,
+      });
       return;
     }
     if (req.method !== 'POST') {

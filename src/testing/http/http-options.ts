@@ -96,7 +96,16 @@ export interface ResolvedHttpOptions {
   idleTimeoutMs: number;
 }
 
-const KNOWN = ['ports', 'jwt', 'negotiate', 'cookieLifetimeMs', 'cookieSecret', 'disconnectedSessionTimeoutMs', 'requestTimeoutMs', 'idleTimeoutMs'];
+const KNOWN = [
+  'ports',
+  'jwt',
+  'negotiate',
+  'cookieLifetimeMs',
+  'cookieSecret',
+  'disconnectedSessionTimeoutMs',
+  'requestTimeoutMs',
+  'idleTimeoutMs',
+];
 
 /** impalad's `--max_cookie_lifetime_s` default, one day. */
 export const DEFAULT_COOKIE_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -114,14 +123,17 @@ export const COOKIE_KEY_BYTES = 32;
 export function resolveHttpOptions(value: unknown, coordinators: number): ResolvedHttpOptions | undefined {
   if (value === undefined || value === false) return undefined;
   const o = (value === true ? {} : value) as HttpEndpointOptions;
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new TypeError('option http must be true or an object of HTTP endpoint options');
+  if (o === null || typeof o !== 'object' || Array.isArray(o))
+    throw new TypeError('option http must be true or an object of HTTP endpoint options');
   rejectUnknown('http', o, KNOWN);
   let ports: number[] = Array.from({ length: coordinators }, () => 0);
   if (o.ports !== undefined) {
-    if (!Array.isArray(o.ports) || o.ports.length !== coordinators) throw new TypeError(`option http.ports must be an array of ${coordinators} port numbers`);
+    if (!Array.isArray(o.ports) || o.ports.length !== coordinators)
+      throw new TypeError(`option http.ports must be an array of ${coordinators} port numbers`);
     ports = o.ports.map((p, i) => intOption(`http.ports[${i}]`, p, 0, 0, 65535));
   }
-  if (o.negotiate !== undefined && typeof o.negotiate !== 'function') throw new TypeError('option http.negotiate must be a function (token: Buffer) => { principal, user, response? }');
+  if (o.negotiate !== undefined && typeof o.negotiate !== 'function')
+    throw new TypeError('option http.negotiate must be a function (token: Buffer) => { principal, user, response? }');
   return {
     ports,
     jwt: resolveJwt(o.jwt),
@@ -137,16 +149,19 @@ export function resolveHttpOptions(value: unknown, coordinators: number): Resolv
 function resolveCookieSecret(value: unknown): Buffer | undefined {
   if (value === undefined) return undefined;
   const key = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.isBuffer(value) ? Buffer.from(value) : undefined;
-  if (!key || key.length < COOKIE_KEY_BYTES) throw new TypeError(`option http.cookieSecret must be a string or Buffer of at least ${COOKIE_KEY_BYTES} bytes`);
+  if (!key || key.length < COOKIE_KEY_BYTES)
+    throw new TypeError(`option http.cookieSecret must be a string or Buffer of at least ${COOKIE_KEY_BYTES} bytes`);
   return key.subarray(0, COOKIE_KEY_BYTES);
 }
 
 function resolveJwt(value: unknown): ResolvedJwt | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('option http.jwt must be { secret?, publicKey?, usernameClaim? }');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError('option http.jwt must be { secret?, publicKey?, usernameClaim? }');
   rejectUnknown('http.jwt', value, ['secret', 'publicKey', 'usernameClaim']);
   const j = value as JwtOptions;
-  if (j.secret === undefined && j.publicKey === undefined) throw new TypeError('option http.jwt needs a secret (HS256) or a publicKey (RS256, ES256)');
+  if (j.secret === undefined && j.publicKey === undefined)
+    throw new TypeError('option http.jwt needs a secret (HS256) or a publicKey (RS256, ES256)');
   let secret: Buffer | undefined;
   if (j.secret !== undefined) {
     if (typeof j.secret === 'string' && j.secret.length > 0) secret = Buffer.from(j.secret, 'utf8');
@@ -165,7 +180,9 @@ function resolveJwt(value: unknown): ResolvedJwt | undefined {
     const type = key.asymmetricKeyType;
     const curve = key.asymmetricKeyDetails?.namedCurve;
     if (type !== 'rsa' && !(type === 'ec' && curve === 'prime256v1')) {
-      throw new TypeError(`option http.jwt.publicKey must be an RSA key (RS256) or a P-256 EC key (ES256), got ${type ?? 'an unknown'} key`);
+      throw new TypeError(
+        `option http.jwt.publicKey must be an RSA key (RS256) or a P-256 EC key (ES256), got ${type ?? 'an unknown'} key`,
+      );
     }
     publicKey = key.export({ type: 'spki', format: 'pem' }).toString();
   }

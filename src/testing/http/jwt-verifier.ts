@@ -49,7 +49,8 @@ function decodePart(part: string): Record<string, unknown> {
   } catch {
     throw new JwtError('decode', 'Base64 decoding failed or invalid json');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new JwtError('decode', 'Base64 decoding failed or invalid json');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new JwtError('decode', 'Base64 decoding failed or invalid json');
   return parsed as Record<string, unknown>;
 }
 
@@ -88,8 +89,10 @@ export class JwtVerifier {
     const alg = typeof jwt.header.alg === 'string' ? jwt.header.alg : '';
     if (!this.signatureMatches(alg, jwt)) throw new JwtError('verify', 'Verification failed, error: invalid signature');
     const { exp, nbf } = jwt.payload;
-    if (exp !== undefined && (typeof exp !== 'number' || nowS >= exp)) throw new JwtError('verify', 'Verification failed, error: token expired');
-    if (nbf !== undefined && (typeof nbf !== 'number' || nowS < nbf)) throw new JwtError('verify', 'Verification failed, error: token not yet valid');
+    if (exp !== undefined && (typeof exp !== 'number' || nowS >= exp))
+      throw new JwtError('verify', 'Verification failed, error: token expired');
+    if (nbf !== undefined && (typeof nbf !== 'number' || nowS < nbf))
+      throw new JwtError('verify', 'Verification failed, error: token not yet valid');
     const claim = this.usernameClaim;
     if (!Object.hasOwn(jwt.payload, claim)) throw new JwtError('claim', `Claim '${claim}' was not present`);
     const user = jwt.payload[claim];

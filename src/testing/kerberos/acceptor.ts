@@ -11,7 +11,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { type ApReq, decodeApReq, decryptAuthenticator, decryptTicket, GSS_CHECKSUM_TYPE, encodeApRep, parseGssChecksum, principalText, TICKET_FLAG_INVALID } from './ap-req.js';
+import {
+  type ApReq,
+  decodeApReq,
+  decryptAuthenticator,
+  decryptTicket,
+  GSS_CHECKSUM_TYPE,
+  encodeApRep,
+  parseGssChecksum,
+  principalText,
+  TICKET_FLAG_INVALID,
+} from './ap-req.js';
 import { enctypeName, type EncryptionKey, isSupportedEnctype, randomKey } from './crypto.js';
 import { badToken, KerberosAcceptError } from './errors.js';
 import { frameToken, GssFlag, GssSecurityContext, KRB5_MECH_OID, KRB5_MS_MECH_OID, TokId, unframeToken } from './gss.js';
@@ -97,7 +107,10 @@ export class KerberosAcceptor {
     this.entries = all.filter((e) => this.serves(e.components, e.realm));
     this.principals = [...new Set(this.entries.map((e) => e.principal))];
     if (this.entries.length === 0) {
-      throw new KerberosAcceptError('no-key', `${source} has no key for ${this.restrictionText()}; it has ${listOf([...new Set(all.map((e) => e.principal))])}`);
+      throw new KerberosAcceptError(
+        'no-key',
+        `${source} has no key for ${this.restrictionText()}; it has ${listOf([...new Set(all.map((e) => e.principal))])}`,
+      );
     }
     this.clock = options.clock ?? { now: () => Date.now() };
     this.skewMs = options.maxClockSkewMs ?? DEFAULT_SKEW_MS;
@@ -108,7 +121,8 @@ export class KerberosAcceptor {
   /** Accepts a krb5 mechanism token (the GSS-framed AP-REQ). */
   accept(token: Buffer): AcceptedContext {
     const { mech, tokId, inner } = unframeToken(token);
-    if (mech !== KRB5_MECH_OID && mech !== KRB5_MS_MECH_OID) throw badToken(`token is for mechanism ${mech}, not Kerberos V5 (${KRB5_MECH_OID})`);
+    if (mech !== KRB5_MECH_OID && mech !== KRB5_MS_MECH_OID)
+      throw badToken(`token is for mechanism ${mech}, not Kerberos V5 (${KRB5_MECH_OID})`);
     if (tokId !== TokId.AP_REQ) throw badToken(`expected an AP-REQ token (TOK_ID 01 00), got ${tokId.toString(16).padStart(4, '0')}`);
     return this.acceptApReq(decodeApReq(inner), mech);
   }
@@ -122,7 +136,11 @@ export class KerberosAcceptor {
     }
     if (!init.mechToken) throw badToken('the SPNEGO token carries no Kerberos token');
     const accepted = this.accept(init.mechToken);
-    const reply = encodeNegTokenResp({ negState: NegState.ACCEPT_COMPLETED, supportedMech: preferred, responseToken: accepted.outputToken });
+    const reply = encodeNegTokenResp({
+      negState: NegState.ACCEPT_COMPLETED,
+      supportedMech: preferred,
+      responseToken: accepted.outputToken,
+    });
     return { ...accepted, outputToken: reply };
   }
 
@@ -132,14 +150,20 @@ export class KerberosAcceptor {
     // User-to-user tickets are sealed in a TGT session key, not in any keytab key.
     if (apReq.apOptions & AP_OPTION_USE_SESSION_KEY) throw badToken('user-to-user authentication (use-session-key) is not supported');
     const serviceKey = this.serviceKey(apReq, server);
-    const part = rethrow(() => decryptTicket(ticket, serviceKey.key), (e) =>
-      e.reason === 'integrity'
-        ? `the ticket for ${server} does not decrypt with the keytab's key (version ${serviceKey.kvno}, ${enctypeName(serviceKey.key.etype)}): the keytab does not match the KDC's key, or the ticket was altered`
-        : `ticket for ${server}: ${e.message}`,
+    const part = rethrow(
+      () => decryptTicket(ticket, serviceKey.key),
+      (e) =>
+        e.reason === 'integrity'
+          ? `the ticket for ${server} does not decrypt with the keytab's key (version ${serviceKey.kvno}, ${enctypeName(serviceKey.key.etype)}): the keytab does not match the KDC's key, or the ticket was altered`
+          : `ticket for ${server}: ${e.message}`,
     );
     const client = principalText(part.cname, part.crealm);
-    const auth = rethrow(() => decryptAuthenticator(apReq, part.sessionKey), (e) =>
-      e.reason === 'integrity' ? `the authenticator from ${client} does not decrypt with the ticket's session key: it was altered` : e.message,
+    const auth = rethrow(
+      () => decryptAuthenticator(apReq, part.sessionKey),
+      (e) =>
+        e.reason === 'integrity'
+          ? `the authenticator from ${client} does not decrypt with the ticket's session key: it was altered`
+          : e.message,
     );
     const authClient = principalText(auth.cname, auth.crealm);
     if (authClient !== client) throw badToken(`the authenticator names ${authClient} but the ticket is for ${client}`);
@@ -153,13 +177,24 @@ export class KerberosAcceptor {
       );
     }
     const start = part.starttime ?? part.authtime;
-    if (part.flags & TICKET_FLAG_INVALID) throw new KerberosAcceptError('expired', `the ticket of ${client} is postdated and not yet validated (kinit -v)`);
-    if (start - this.skewMs > now) throw new KerberosAcceptError('expired', `the ticket of ${client} for ${server} is not valid until ${iso(start)} (server time ${iso(now)})`);
+    if (part.flags & TICKET_FLAG_INVALID)
+      throw new KerberosAcceptError('expired', `the ticket of ${client} is postdated and not yet validated (kinit -v)`);
+    if (start - this.skewMs > now)
+      throw new KerberosAcceptError(
+        'expired',
+        `the ticket of ${client} for ${server} is not valid until ${iso(start)} (server time ${iso(now)})`,
+      );
     if (part.endtime + this.skewMs < now) {
-      throw new KerberosAcceptError('expired', `the ticket of ${client} for ${server} expired at ${iso(part.endtime)} (server time ${iso(now)}); run kinit again`);
+      throw new KerberosAcceptError(
+        'expired',
+        `the ticket of ${client} for ${server} expired at ${iso(part.endtime)} (server time ${iso(now)}); run kinit again`,
+      );
     }
     if (!this.replays.check(apReq.authenticator.cipher, now)) {
-      throw new KerberosAcceptError('replay', `replayed authenticator from ${client} for ${server} (client time ${iso(clientTime)}): this exact AP-REQ was already accepted`);
+      throw new KerberosAcceptError(
+        'replay',
+        `replayed authenticator from ${client} for ${server} (client time ${iso(clientTime)}): this exact AP-REQ was already accepted`,
+      );
     }
 
     let flags = 0;
@@ -188,23 +223,35 @@ export class KerberosAcceptor {
   private serviceKey(apReq: ApReq, server: string): KeytabEntry {
     const { sname, realm, encPart } = apReq.ticket;
     if (!this.serves(sname.components, realm)) {
-      throw new KerberosAcceptError('wrong-principal', `the ticket is for ${server}, but this server accepts only ${this.restrictionText()}`);
+      throw new KerberosAcceptError(
+        'wrong-principal',
+        `the ticket is for ${server}, but this server accepts only ${this.restrictionText()}`,
+      );
     }
     const mine = this.entries.filter((e) => e.principal === server);
     if (mine.length === 0) {
       throw new KerberosAcceptError('wrong-principal', `the ticket is for ${server}, but the keytab has ${listOf(this.principals)}`);
     }
     if (!isSupportedEnctype(encPart.etype)) {
-      throw new KerberosAcceptError('unsupported-enctype', `the ticket for ${server} is encrypted with ${enctypeName(encPart.etype)}, which this server does not support (it does the AES enctypes 17, 18, 19 and 20)`);
+      throw new KerberosAcceptError(
+        'unsupported-enctype',
+        `the ticket for ${server} is encrypted with ${enctypeName(encPart.etype)}, which this server does not support (it does the AES enctypes 17, 18, 19 and 20)`,
+      );
     }
     const sameType = mine.filter((e) => e.key.etype === encPart.etype);
     if (sameType.length === 0) {
-      throw new KerberosAcceptError('no-key', `the ticket for ${server} is encrypted with ${enctypeName(encPart.etype)}, but the keytab has ${server} only with ${listOf([...new Set(mine.map((e) => enctypeName(e.key.etype)))])}`);
+      throw new KerberosAcceptError(
+        'no-key',
+        `the ticket for ${server} is encrypted with ${enctypeName(encPart.etype)}, but the keytab has ${server} only with ${listOf([...new Set(mine.map((e) => enctypeName(e.key.etype)))])}`,
+      );
     }
     const kvno = encPart.kvno;
     const match = kvno === undefined ? sameType.reduce((a, b) => (b.kvno > a.kvno ? b : a)) : sameType.find((e) => e.kvno === kvno);
     if (!match) {
-      throw new KerberosAcceptError('no-key', `the ticket for ${server} needs key version ${kvno}, but the keytab has version ${listOf([...new Set(sameType.map((e) => String(e.kvno)))])}: the keytab is stale, export it again`);
+      throw new KerberosAcceptError(
+        'no-key',
+        `the ticket for ${server} needs key version ${kvno}, but the keytab has version ${listOf([...new Set(sameType.map((e) => String(e.kvno)))])}: the keytab is stale, export it again`,
+      );
     }
     return match;
   }

@@ -70,7 +70,8 @@ export function nfold(input: Buffer, outBytes: number): Buffer {
   let carry = 0;
   // Walk the lcm-long stream from the least significant byte, as MIT does.
   for (let i = lcm - 1; i >= 0; i--) {
-    const msbit = ((inBytes << 3) - 1 + ((inBytes << 3) + 13) * Math.floor(i / inBytes) + ((inBytes - (i % inBytes)) << 3)) % (inBytes << 3);
+    const msbit =
+      ((inBytes << 3) - 1 + ((inBytes << 3) + 13) * Math.floor(i / inBytes) + ((inBytes - (i % inBytes)) << 3)) % (inBytes << 3);
     const hi = input[(inBytes - 1 - (msbit >> 3)) % inBytes]!;
     const lo = input[(inBytes - (msbit >> 3)) % inBytes]!;
     const byte = (((hi << 8) | lo) >> ((msbit & 7) + 1)) & 0xff;
@@ -171,7 +172,12 @@ export function deriveKeyDk(key: Buffer, constant: Buffer): Buffer {
 export function kdfHmacSha2(hash: 'sha256' | 'sha384', key: Buffer, label: Buffer, bits: number): Buffer {
   const k = Buffer.alloc(4);
   k.writeUInt32BE(bits, 0);
-  const mac = createHmac(hash, key).update(Buffer.from([0, 0, 0, 1])).update(label).update(Buffer.from([0])).update(k).digest();
+  const mac = createHmac(hash, key)
+    .update(Buffer.from([0, 0, 0, 1]))
+    .update(label)
+    .update(Buffer.from([0]))
+    .update(k)
+    .digest();
   return mac.subarray(0, bits / 8);
 }
 

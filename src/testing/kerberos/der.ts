@@ -217,7 +217,10 @@ export const der = {
   string: (s: string): Buffer => encodeDer(DerClass.UNIVERSAL, false, DerTag.GENERAL_STRING, Buffer.from(s, 'utf8')),
   /** KerberosTime, whole seconds. */
   time: (ms: number): Buffer => {
-    const s = new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/[-:T]/g, '').replace(/\.\d{3}/, '');
+    const s = new Date(Math.floor(ms / 1000) * 1000)
+      .toISOString()
+      .replace(/[-:T]/g, '')
+      .replace(/\.\d{3}/, '');
     return encodeDer(DerClass.UNIVERSAL, false, DerTag.GENERALIZED_TIME, Buffer.from(s, 'latin1'));
   },
   /** OBJECT IDENTIFIER from dotted form. */

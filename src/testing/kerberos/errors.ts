@@ -19,14 +19,7 @@
  * - `unsupported-enctype`: an encryption type this implementation does not do
  */
 export type KerberosAcceptReason =
-  | 'bad-token'
-  | 'no-key'
-  | 'wrong-principal'
-  | 'clock-skew'
-  | 'expired'
-  | 'integrity'
-  | 'replay'
-  | 'unsupported-enctype';
+  'bad-token' | 'no-key' | 'wrong-principal' | 'clock-skew' | 'expired' | 'integrity' | 'replay' | 'unsupported-enctype';
 
 /** A Kerberos token, ticket or message the acceptor refused. */
 export class KerberosAcceptError extends Error {

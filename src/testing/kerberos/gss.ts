@@ -105,7 +105,8 @@ export class GssSecurityContext {
     const acceptor = this.role === 'acceptor';
     const header = Buffer.alloc(16);
     header.writeUInt16BE(TokId.WRAP, 0);
-    header[2] = (acceptor ? FLAG_SENT_BY_ACCEPTOR : 0) | (confidential ? FLAG_SEALED : 0) | (this.acceptorSubkey ? FLAG_ACCEPTOR_SUBKEY : 0);
+    header[2] =
+      (acceptor ? FLAG_SENT_BY_ACCEPTOR : 0) | (confidential ? FLAG_SEALED : 0) | (this.acceptorSubkey ? FLAG_ACCEPTOR_SUBKEY : 0);
     header[3] = 0xff;
     header.writeBigUInt64BE(this.sendSeq, 8);
     // RFC 4121 section 2: every Wrap token, sealed or not, uses the SEAL usage; SIGN is for MIC tokens.

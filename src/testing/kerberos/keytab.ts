@@ -119,7 +119,10 @@ export function readKeytab(source: string | Buffer): KeytabEntry[] {
   try {
     bytes = readFileSync(source);
   } catch (err) {
-    throw new KerberosAcceptError('no-key', `cannot read keytab ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new KerberosAcceptError(
+      'no-key',
+      `cannot read keytab ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseKeytab(bytes, `keytab ${source}`);
 }

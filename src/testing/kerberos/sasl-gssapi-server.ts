@@ -138,10 +138,14 @@ export class GssapiSaslServer {
   private choose(payload: Buffer): SaslStepResult {
     const accepted = this.accepted!;
     const { message } = accepted.context.unwrap(payload);
-    if (message.length < 4) return this.fail(SaslStatus.ERROR, `client's security layer choice is ${message.length} bytes, expected at least 4`);
+    if (message.length < 4)
+      return this.fail(SaslStatus.ERROR, `client's security layer choice is ${message.length} bytes, expected at least 4`);
     const layer = message[0]!;
     if (layer !== SecurityLayer.NONE) {
-      return this.fail(SaslStatus.ERROR, `client chose security layer 0x${layer.toString(16)}, but only 0x01 (no security layer) was offered`);
+      return this.fail(
+        SaslStatus.ERROR,
+        `client chose security layer 0x${layer.toString(16)}, but only 0x01 (no security layer) was offered`,
+      );
     }
     const authzid = message.length > 4 ? message.subarray(4).toString('utf8') : undefined;
     this.phase = 'done';

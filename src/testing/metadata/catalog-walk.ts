@@ -94,14 +94,23 @@ export async function walkCatalog(catalog: Catalog, conn: DuckDBConnection, opti
       const kind = await catalog.tableKind(conn, ref);
       // Dropped (a replayed change) between listing and looking: gone, as it would be from a later snapshot.
       if (!kind) continue;
-      entry.tables.push({ name: table, type: kind === 'view' ? 'VIEW' : 'TABLE', columns: options.columns ? await columnsOf(catalog, conn, ref, options.columns) : [] });
+      entry.tables.push({
+        name: table,
+        type: kind === 'view' ? 'VIEW' : 'TABLE',
+        columns: options.columns ? await columnsOf(catalog, conn, ref, options.columns) : [],
+      });
     }
   }
   return out;
 }
 
 /** `Frontend.getColumns`: the table's columns in Hive order (`getColumnsInHiveOrder`) that match. */
-async function columnsOf(catalog: Catalog, conn: DuckDBConnection, ref: { db: string; table: string }, match: NameMatcher): Promise<ColumnEntry[]> {
+async function columnsOf(
+  catalog: Catalog,
+  conn: DuckDBConnection,
+  ref: { db: string; table: string },
+  match: NameMatcher,
+): Promise<ColumnEntry[]> {
   const described = await catalog.describe(conn, ref);
   const partitions = catalog.notes.get(ref)?.partitionColumns ?? [];
   let data = 0;

@@ -127,18 +127,31 @@ export abstract class MetadataCalls {
 
   /** JDBC `getCrossReference`. */
   async GetCrossReference(req: TCLITypes.TGetCrossReferenceReq): Promise<TCLITypes.TGetCrossReferenceResp> {
-    return new tcli.TGetCrossReferenceResp(await this.metadataOp(req.sessionHandle, 'GET_CROSS_REFERENCE', () => getCrossReference(req), false));
+    return new tcli.TGetCrossReferenceResp(
+      await this.metadataOp(req.sessionHandle, 'GET_CROSS_REFERENCE', () => getCrossReference(req), false),
+    );
   }
 
   /** `ExecuteMetadataOp`: computes the rows, registers them as a finished query, answers its handle. */
-  private async metadataOp(handle: TCLITypes.TSessionHandle | null | undefined, opcode: Opcode, compute: Compute | Fixed, readsCatalog = true): Promise<MetadataResp> {
+  private async metadataOp(
+    handle: TCLITypes.TSessionHandle | null | undefined,
+    opcode: Opcode,
+    compute: Compute | Fixed,
+    readsCatalog = true,
+  ): Promise<MetadataResp> {
     try {
       if (this.state.shutdownMessage) throw new StatementError(this.state.shutdownMessage);
       const session = this.session(handle);
       const result = readsCatalog ? await this.withCatalog(compute) : (compute as Fixed)();
       // Closed (or expired) while the catalog was read: nothing may be registered in it any more.
       if (session.closed) throw session.closedReason ? new StatementError(session.closedReason) : invalidSession(session.printableId);
-      const op = new Operation(session, opcode, fixedExecution('ddl', result.columns, new StaticRowSource(result.rows)), this.state, session.effectiveOptions());
+      const op = new Operation(
+        session,
+        opcode,
+        fixedExecution('ddl', result.columns, new StaticRowSource(result.rows)),
+        this.state,
+        session.effectiveOptions(),
+      );
       this.state.addOperation(op);
       op.start();
       return {

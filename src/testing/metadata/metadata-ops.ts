@@ -88,7 +88,10 @@ export async function getSchemas(src: MetadataSource, req: TCLITypes.TGetSchemas
   const schemas = jdbcPatternMatcher(req.schemaName);
   if (!isEmptyPattern(req.catalogName)) return resultSet(SCHEMAS_SCHEMA, []);
   const dbs = await walkCatalog(src.catalog, src.conn, { schemas });
-  return resultSet(SCHEMAS_SCHEMA, dbs.map((db) => [str(db.name), str('')]));
+  return resultSet(
+    SCHEMAS_SCHEMA,
+    dbs.map((db) => [str(db.name), str('')]),
+  );
 }
 
 /**

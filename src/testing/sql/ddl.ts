@@ -150,7 +150,9 @@ function createView(cur: TokenCursor, ctx: TranslateContext): Plan {
   }
   cur.expectWord('AS');
   const st = state(ctx);
-  const plan = ddl([`CREATE VIEW ${ifNotExists ? 'IF NOT EXISTS ' : ''}${duckTable(ref)}${names} AS ${rewriteQuery(cur.tokens, st, cur.pos)}`]);
+  const plan = ddl([
+    `CREATE VIEW ${ifNotExists ? 'IF NOT EXISTS ' : ''}${duckTable(ref)}${names} AS ${rewriteQuery(cur.tokens, st, cur.pos)}`,
+  ]);
   plan.checks.push({ type: 'db-exists', db: ref.db });
   if (!ifNotExists) plan.checks.push({ type: 'table-absent', ref });
   return plan;

@@ -94,7 +94,30 @@ function matching(tokens: readonly DuckToken[], i: number, step: 1 | -1): number
   return -1;
 }
 
-const KEYWORDS = new Set(['SELECT', 'WHERE', 'AND', 'OR', 'NOT', 'WHEN', 'THEN', 'ELSE', 'ON', 'BY', 'HAVING', 'AS', 'IN', 'IS', 'LIKE', 'BETWEEN', 'SET', 'VALUES', 'LIMIT', 'OFFSET', 'DISTINCT', 'ALL']);
+const KEYWORDS = new Set([
+  'SELECT',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'ON',
+  'BY',
+  'HAVING',
+  'AS',
+  'IN',
+  'IS',
+  'LIKE',
+  'BETWEEN',
+  'SET',
+  'VALUES',
+  'LIMIT',
+  'OFFSET',
+  'DISTINCT',
+  'ALL',
+]);
 const isKeyword = (t: DuckToken): boolean => KEYWORDS.has(t.text.toUpperCase());
 
 /** Whether a `-`/`+` at `i` is a sign rather than a binary operator: what comes before cannot end an operand. */
@@ -246,7 +269,8 @@ function operandType(duckType: string, operandText: string): Operand | undefined
 export function decimalQuotientType(left: Operand, right: Operand): { precision: number; scale: number } | undefined {
   if (left.kind !== 'decimal' && right.kind !== 'decimal') return undefined;
   // A floating-point operand counts as DECIMAL(38,17) (getMinResolutionDecimal; FLOAT's 38,9 is DuckDB's FLOAT too rarely to matter).
-  const asDecimal = (o: Operand): { precision: number; scale: number } => (o.kind === 'floating' ? { precision: MAX_PRECISION, scale: 17 } : o);
+  const asDecimal = (o: Operand): { precision: number; scale: number } =>
+    o.kind === 'floating' ? { precision: MAX_PRECISION, scale: 17 } : o;
   const { precision: p1, scale: s1 } = asDecimal(left);
   const { precision: p2, scale: s2 } = asDecimal(right);
   let scale = Math.max(MIN_ADJUSTED_SCALE, s1 + p2 + 1);
@@ -304,8 +328,14 @@ export async function typeDivisions(sql: string, probe: DivisionProbe): Promise<
     if (!site) break;
     const left = text(tokens, site.left);
     const right = text(tokens, site.right);
-    const before = tokens.slice(0, site.left[0]).map((t) => t.text).join('');
-    const after = tokens.slice(site.right[1]).map((t) => t.text).join('');
+    const before = tokens
+      .slice(0, site.left[0])
+      .map((t) => t.text)
+      .join('');
+    const after = tokens
+      .slice(site.right[1])
+      .map((t) => t.text)
+      .join('');
     // map_keys takes one MAP: with three arguments it never binds, and its error lists their types.
     const types = probedTypes(await probe(`${before}map_keys(${left}, ${right}, CAST(NULL AS ${PROBE_MARKER_TYPE}))${after}`));
     const replaced = types ? divisionText(left, right, types[0], types[1]) : `main.impala_fdiv(${left}, ${right})`;

@@ -34,7 +34,9 @@ export function overwriteStatements(spec: OverwriteSpec): { statements: string[]
   if (!partition) statements.push(`DELETE FROM ${target}`);
   else {
     if (partition.dynamic.length > 0 && !columnList) {
-      throw analysisError('INSERT OVERWRITE with dynamic partition keys needs the table created by CREATE TABLE in the impala-pool test cluster');
+      throw analysisError(
+        'INSERT OVERWRITE with dynamic partition keys needs the table created by CREATE TABLE in the impala-pool test cluster',
+      );
     }
     const conditions = partition.statics.map((s) => `${duckIdent(s.name)} IS NOT DISTINCT FROM (${s.value})`);
     if (partition.dynamic.length > 0) {

@@ -12,16 +12,56 @@ import { isName, isOp, isWord, type Token } from './lexer.js';
 import { integerLiteralType, type RewriteState } from './rewrite-state.js';
 
 /** Words that end a select list at its own nesting level. */
-const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'INTERSECT', 'EXCEPT', 'WINDOW', 'INTO']);
+const LIST_END = new Set([
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'WINDOW',
+  'INTO',
+]);
 
 /** Words an item can end with that are not an alias. */
 const NOT_ALIAS = new Set([
-  'END', 'NULL', 'TRUE', 'FALSE', 'AND', 'OR', 'NOT', 'IS', 'DISTINCT',
+  'END',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'AND',
+  'OR',
+  'NOT',
+  'IS',
+  'DISTINCT',
   ...['YEAR', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND'].flatMap((u) => [u, `${u}S`]),
 ]);
 
 /** Words after which `(` is not a function call's. */
-const KEYWORDS_BEFORE_PAREN = new Set(['IN', 'AND', 'OR', 'NOT', 'WHEN', 'THEN', 'ELSE', 'CASE', 'EXISTS', 'BETWEEN', 'IS', 'LIKE', 'RLIKE', 'REGEXP', 'AS', 'OVER', 'FROM', 'SELECT']);
+const KEYWORDS_BEFORE_PAREN = new Set([
+  'IN',
+  'AND',
+  'OR',
+  'NOT',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'CASE',
+  'EXISTS',
+  'BETWEEN',
+  'IS',
+  'LIKE',
+  'RLIKE',
+  'REGEXP',
+  'AS',
+  'OVER',
+  'FROM',
+  'SELECT',
+]);
 
 const OP_TEXT: Record<string, string> = { '||': 'OR', '&&': 'AND', '<>': '!=' };
 
@@ -74,7 +114,11 @@ function labelItem(tokens: readonly Token[], s: number, e: number, state: Rewrit
     isName(last) &&
     !(last.type === 'ident' && NOT_ALIAS.has(last.value.toUpperCase())) &&
     prev !== undefined &&
-    (isOp(prev, ')') || prev.type === 'string' || prev.type === 'number' || prev.type === 'qident' || (prev.type === 'ident' && !NOT_ALIAS.has(prev.value.toUpperCase())));
+    (isOp(prev, ')') ||
+      prev.type === 'string' ||
+      prev.type === 'number' ||
+      prev.type === 'qident' ||
+      (prev.type === 'ident' && !NOT_ALIAS.has(prev.value.toUpperCase())));
   if (implicitAlias) {
     if (e - s === 2) typeLiteral(tokens, s, state);
     return;
@@ -93,7 +137,10 @@ function typeLiteral(tokens: readonly Token[], i: number, state: RewriteState): 
 function isPath(tokens: readonly Token[], s: number, e: number): boolean {
   if ((e - s) % 2 === 0) return false;
   for (let i = s; i < e; i += 1) {
-    const ok = (i - s) % 2 === 0 ? isName(tokens[i]) && !isWord(tokens[i], 'NULL') && !isWord(tokens[i], 'TRUE') && !isWord(tokens[i], 'FALSE') : isOp(tokens[i], '.');
+    const ok =
+      (i - s) % 2 === 0
+        ? isName(tokens[i]) && !isWord(tokens[i], 'NULL') && !isWord(tokens[i], 'TRUE') && !isWord(tokens[i], 'FALSE')
+        : isOp(tokens[i], '.');
     if (!ok) return false;
   }
   return true;

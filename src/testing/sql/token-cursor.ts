@@ -131,7 +131,8 @@ export class TokenCursor {
   error(expected?: string): StatementError {
     const t = this.peek();
     if (!t) return parseError(this.sql, this.sql.trimEnd().length, 'EOF', expected);
-    const encountered = t.type === 'ident' ? 'IDENTIFIER' : t.type === 'number' ? 'INTEGER LITERAL' : t.type === 'string' ? 'STRING LITERAL' : t.text;
+    const encountered =
+      t.type === 'ident' ? 'IDENTIFIER' : t.type === 'number' ? 'INTEGER LITERAL' : t.type === 'string' ? 'STRING LITERAL' : t.text;
     return parseError(this.sql, t.start, encountered, expected);
   }
 }

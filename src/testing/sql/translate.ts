@@ -51,8 +51,7 @@ export function translate(sql: string, ctx: TranslateContext): Plan {
     case 'INSERT':
       return insertPlan(cur, ctx);
     case 'UPDATE':
-    case 'DELETE':
-      {
+    case 'DELETE': {
       const st = state(ctx);
       return duckPlan('dml', false, [rewriteTokens(tokens, st)], true, st.sleepMs);
     }
@@ -112,8 +111,13 @@ function checkOffset(tokens: Token[]): void {
     else if (isOp(t, ')')) stack.pop();
     else if (isWord(t, 'ORDER') && isWord(tokens[i + 1], 'BY')) stack[stack.length - 1] = true;
     else if (isWord(t, 'OFFSET') && !stack[stack.length - 1]) {
-      const limit = tokens.slice(0, i).reverse().find((x) => isWord(x, 'LIMIT'));
-      const clause = [limit ? `LIMIT ${tokens[tokens.indexOf(limit) + 1]?.text ?? ''} ` : '', `OFFSET ${tokens[i + 1]?.text ?? ''}`].join('');
+      const limit = tokens
+        .slice(0, i)
+        .reverse()
+        .find((x) => isWord(x, 'LIMIT'));
+      const clause = [limit ? `LIMIT ${tokens[tokens.indexOf(limit) + 1]?.text ?? ''} ` : '', `OFFSET ${tokens[i + 1]?.text ?? ''}`].join(
+        '',
+      );
       throw analysisError(`OFFSET requires an ORDER BY clause: ${clause}`);
     }
   }
@@ -190,8 +194,6 @@ function insertPlan(cur: TokenCursor, ctx: TranslateContext, withClause: Token[]
   return plan;
 }
 
-
-
 /**
  * Makes inserted values what the declared column types hold: TIMESTAMP
  * from any spelling Impala reads (NULL for what it cannot), CHAR(n)/VARCHAR(n)
@@ -201,7 +203,9 @@ function conformToDeclared(query: string, columnList: string[] | undefined, decl
   if (!declared) return query;
   const targets = columnList ?? declared.map((c) => c.name);
   const types = targets.map((name) => declared.find((c) => c.name === name)?.type);
-  const needed = types.some((t) => t && (t.name === 'TIMESTAMP' || ((t.name === 'CHAR' || t.name === 'VARCHAR') && t.length !== undefined)));
+  const needed = types.some(
+    (t) => t && (t.name === 'TIMESTAMP' || ((t.name === 'CHAR' || t.name === 'VARCHAR') && t.length !== undefined)),
+  );
   if (!needed) return query;
   const names = targets.map((_, i) => `c${i}`);
   const select = names.map((n, i) => {
@@ -273,7 +277,8 @@ function describePlan(cur: TokenCursor, ctx: TranslateContext): Plan {
     if (!cur.acceptWord('FORMATTED')) cur.acceptWord('EXTENDED');
     return { type: 'describe-db', db: cur.finish(cur.expectName()) };
   }
-  if (cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED')) return { type: 'describe-formatted', ref: cur.finish(cur.expectTable(ctx.database)) };
+  if (cur.acceptWord('FORMATTED') || cur.acceptWord('EXTENDED'))
+    return { type: 'describe-formatted', ref: cur.finish(cur.expectTable(ctx.database)) };
   return { type: 'describe', ref: cur.finish(cur.expectTable(ctx.database)) };
 }
 
@@ -298,7 +303,6 @@ function setPlan(cur: TokenCursor): Plan {
   if (key.length === 0 || /\s/.test(key)) throw parseError(cur.sql, keyStart.start, 'IDENTIFIER');
   return { type: 'set', key, value };
 }
-
 
 const KIND_BY_WORD: Record<string, StatementKind> = {
   SELECT: 'query',

@@ -43,7 +43,8 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
   beforeAll(async () => {
     kdc = await TestKdc.start();
     R = kdc.realm;
-    for (const p of ['impala/localhost', 'HTTP/localhost', 'impala/other', 'impala/lb', 'impala/host1', 'impala/host2', 'impala/stale']) kdc.addPrincipal(p);
+    for (const p of ['impala/localhost', 'HTTP/localhost', 'impala/other', 'impala/lb', 'impala/host1', 'impala/host2', 'impala/stale'])
+      kdc.addPrincipal(p);
     kdc.addPrincipal('alice', { password: PASSWORD });
     kdc.addPrincipal('carol', { password: 'carol pass' });
     merged = kdc.keytab(['impala/localhost', 'HTTP/localhost']);
@@ -53,7 +54,10 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
   beforeEach(() => void kdc.kinit('alice', { password: PASSWORD }));
 
   async function firstToken(service = 'impala@localhost', options: { mechOID?: number; flags?: number } = {}) {
-    const client = await k.initializeClient(service, { mechOID: options.mechOID ?? k.GSS_MECH_OID_KRB5, ...(options.flags === undefined ? {} : { flags: options.flags }) });
+    const client = await k.initializeClient(service, {
+      mechOID: options.mechOID ?? k.GSS_MECH_OID_KRB5,
+      ...(options.flags === undefined ? {} : { flags: options.flags }),
+    });
     return { client, token: unb64(await client.step('')) };
   }
 
@@ -114,7 +118,9 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       ['bytes that are not a keytab', () => Buffer.from('not a keytab'), /is not a usable keytab/],
       ['an empty keytab', () => Buffer.from([5, 2]), /holds no keys/],
     ])('refuses %s as no-key', (_what, source, message) => {
-      expect(() => new KerberosAcceptor({ keytab: source() })).toThrow(expect.objectContaining({ reason: 'no-key', message: expect.stringMatching(message) }));
+      expect(() => new KerberosAcceptor({ keytab: source() })).toThrow(
+        expect.objectContaining({ reason: 'no-key', message: expect.stringMatching(message) }),
+      );
     });
   });
 
@@ -179,23 +185,37 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
     ])('a client listing $mechTypes first', async ({ mechTypes, ok }) => {
       const acceptor = new KerberosAcceptor({ keytab: merged });
       const krb5 = await firstToken('HTTP@localhost');
-      const token = encodeDer(DerClass.APPLICATION, true, 0, Buffer.concat([der.oid(SPNEGO_OID), der.ctx(0, der.seq(der.ctx(0, der.seq(...mechTypes.map((m) => der.oid(m)))), der.ctx(2, der.octets(krb5.token))))]));
+      const token = encodeDer(
+        DerClass.APPLICATION,
+        true,
+        0,
+        Buffer.concat([
+          der.oid(SPNEGO_OID),
+          der.ctx(0, der.seq(der.ctx(0, der.seq(...mechTypes.map((m) => der.oid(m)))), der.ctx(2, der.octets(krb5.token)))),
+        ]),
+      );
       if (ok) {
         // Microsoft's OID is answered in kind, as Windows clients expect.
         const resp = decodeNegTokenResp(acceptor.acceptSpnego(token).outputToken!);
         expect(resp.supportedMech).toBe(KRB5_MS_MECH_OID);
         expect(unframeToken(resp.responseToken!).tokId).toBe(TokId.AP_REP);
       } else {
-        expect(() => acceptor.acceptSpnego(token)).toThrow(expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/prefers mechanism 1.3.6.1.4.1.311.2.2.10/) }));
+        expect(() => acceptor.acceptSpnego(token)).toThrow(
+          expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/prefers mechanism 1.3.6.1.4.1.311.2.2.10/) }),
+        );
       }
     });
 
     it('refuses a bare krb5 token where SPNEGO is expected, and SPNEGO where krb5 is', async () => {
       const acceptor = new KerberosAcceptor({ keytab: merged });
       const krb5 = await firstToken('HTTP@localhost');
-      expect(() => acceptor.acceptSpnego(krb5.token)).toThrow(expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/not SPNEGO/) }));
+      expect(() => acceptor.acceptSpnego(krb5.token)).toThrow(
+        expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/not SPNEGO/) }),
+      );
       const spnego = await firstToken('HTTP@localhost', { mechOID: k.GSS_MECH_OID_SPNEGO });
-      expect(() => acceptor.accept(spnego.token)).toThrow(expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/not Kerberos V5/) }));
+      expect(() => acceptor.accept(spnego.token)).toThrow(
+        expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/not Kerberos V5/) }),
+      );
     });
   });
 
@@ -216,7 +236,10 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       kdc.keytab(['impala/stale'], { rotate: true });
       const { token } = await firstToken('impala@stale');
       expect(() => new KerberosAcceptor({ keytab: stale }).accept(token)).toThrow(
-        expect.objectContaining({ reason: 'no-key', message: expect.stringMatching(/needs key version 2, but the keytab has version 1: the keytab is stale/) }),
+        expect.objectContaining({
+          reason: 'no-key',
+          message: expect.stringMatching(/needs key version 2, but the keytab has version 1: the keytab is stale/),
+        }),
       );
     });
 
@@ -224,7 +247,10 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       const only128 = keepEnctypes(readFileSync(merged), [17]);
       const { token } = await firstToken();
       expect(() => new KerberosAcceptor({ keytab: only128 }).accept(token)).toThrow(
-        expect.objectContaining({ reason: 'no-key', message: expect.stringMatching(/encrypted with aes256-cts-hmac-sha1-96, but the keytab has .* only with aes128-cts-hmac-sha1-96/) }),
+        expect.objectContaining({
+          reason: 'no-key',
+          message: expect.stringMatching(/encrypted with aes256-cts-hmac-sha1-96, but the keytab has .* only with aes128-cts-hmac-sha1-96/),
+        }),
       );
     });
 
@@ -255,7 +281,8 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
     ])('acceptor clock %i min off: %s', async (minutes, reason, message) => {
       const acceptor = new KerberosAcceptor({ keytab: merged, clock: { now: () => Date.now() + minutes * 60_000 } });
       const { token } = await firstToken();
-      if (reason) expect(() => acceptor.accept(token)).toThrow(expect.objectContaining({ reason, message: expect.stringMatching(message!) }));
+      if (reason)
+        expect(() => acceptor.accept(token)).toThrow(expect.objectContaining({ reason, message: expect.stringMatching(message!) }));
       else expect(acceptor.accept(token).client).toBe(`alice@${R}`);
     });
 
@@ -267,7 +294,9 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       const { token } = await firstToken();
       const ap = decodeApReq(unframeToken(token).inner);
       const forged = withTicketTime(ap, readKeytab(merged), tag, Date.now() + shiftMs);
-      expect(() => acceptor.accept(forged)).toThrow(expect.objectContaining({ reason: 'expired', message: expect.stringMatching(message) }));
+      expect(() => acceptor.accept(forged)).toThrow(
+        expect.objectContaining({ reason: 'expired', message: expect.stringMatching(message) }),
+      );
     });
 
     it('a replayed AP-REQ: replay, also at another acceptor sharing the replay cache', async () => {
@@ -276,7 +305,9 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       const b = new KerberosAcceptor({ keytab: merged, replayCache: cache });
       const { token } = await firstToken();
       expect(a.accept(token).client).toBe(`alice@${R}`);
-      expect(() => a.accept(token)).toThrow(expect.objectContaining({ reason: 'replay', message: expect.stringMatching(/replayed authenticator from alice@/) }));
+      expect(() => a.accept(token)).toThrow(
+        expect.objectContaining({ reason: 'replay', message: expect.stringMatching(/replayed authenticator from alice@/) }),
+      );
       expect(() => b.accept(token)).toThrow(expect.objectContaining({ reason: 'replay' }));
       expect(cache.size).toBe(1);
     });
@@ -301,14 +332,20 @@ describe.runIf(kerberos !== undefined)('KerberosAcceptor with a real MIT KDC and
       if (ok) expect(acceptor.accept(token).client).toBe(`alice@${R}`);
       else {
         expect(() => acceptor.accept(token)).toThrow(
-          expect.objectContaining({ reason: 'wrong-principal', message: expect.stringMatching(new RegExp(`this server accepts only ${principal.split('/')[0]}/localhost`)) }),
+          expect.objectContaining({
+            reason: 'wrong-principal',
+            message: expect.stringMatching(new RegExp(`this server accepts only ${principal.split('/')[0]}/localhost`)),
+          }),
         );
       }
     });
 
     it('a restriction the keytab cannot serve fails at construction, listing what it has', () => {
       expect(() => new KerberosAcceptor({ keytab: merged, principal: `impala/_HOST@${R}`, hostname: 'nowhere.example.com' })).toThrow(
-        expect.objectContaining({ reason: 'no-key', message: expect.stringMatching(/has no key for impala\/nowhere.example.com@.*; it has impala\/localhost@/) }),
+        expect.objectContaining({
+          reason: 'no-key',
+          message: expect.stringMatching(/has no key for impala\/nowhere.example.com@.*; it has impala\/localhost@/),
+        }),
       );
     });
 
@@ -352,7 +389,12 @@ function reencode(ap: ApReq, change: { pvno?: number; ticketEtype?: number; kvno
   const sname = der.seq(der.ctx(0, der.int(t.sname.nameType)), der.ctx(1, der.seq(...t.sname.components.map((c) => der.string(c)))));
   const ticket = der.app(
     1,
-    der.seq(der.ctx(0, der.int(5)), der.ctx(1, der.string(t.realm)), der.ctx(2, sname), der.ctx(3, enc(change.ticketEtype ?? t.encPart.etype, change.kvno ?? t.encPart.kvno, t.encPart.cipher))),
+    der.seq(
+      der.ctx(0, der.int(5)),
+      der.ctx(1, der.string(t.realm)),
+      der.ctx(2, sname),
+      der.ctx(3, enc(change.ticketEtype ?? t.encPart.etype, change.kvno ?? t.encPart.kvno, t.encPart.cipher)),
+    ),
   );
   const options = Buffer.alloc(4);
   options.writeUInt32BE(ap.apOptions >>> 0, 0);
@@ -368,13 +410,18 @@ function reencode(ap: ApReq, change: { pvno?: number; ticketEtype?: number; kvno
 
 /** Re-seals the ticket with one of its times ([5] authtime, [7] endtime) set to `ms`, using the service key. */
 function withTicketTime(ap: ApReq, keytab: ReturnType<typeof readKeytab>, tag: number, ms: number): Buffer {
-  const key = keytab.find((e) => e.principal === `${ap.ticket.sname.components.join('/')}@${ap.ticket.realm}` && e.key.etype === ap.ticket.encPart.etype)!.key;
+  const key = keytab.find(
+    (e) => e.principal === `${ap.ticket.sname.components.join('/')}@${ap.ticket.realm}` && e.key.etype === ap.ticket.encPart.etype,
+  )!.key;
   const plain = Buffer.from(getEnctype(key.etype).decrypt(key.value, 2, ap.ticket.encPart.cipher));
   const fields = contextFields(application(readDer(plain, 'x'), 3, 'x'), 'x');
   // A ticket's start is its starttime (6) when the KDC sent one — it does once the
   // service ticket was issued in a later second than the TGT — else its authtime (5).
   const timeEl = (tag === 5 ? (fields.get(6) ?? fields.get(5)) : fields.get(tag))!;
-  der.time(ms).subarray(2).copy(plain, timeEl.body.byteOffset - plain.byteOffset);
+  der
+    .time(ms)
+    .subarray(2)
+    .copy(plain, timeEl.body.byteOffset - plain.byteOffset);
   const cipher = getEnctype(key.etype).encrypt(key.value, 2, plain);
   return reencode({ ...ap, ticket: { ...ap.ticket, encPart: { ...ap.ticket.encPart, cipher } } }, {});
 }
@@ -382,7 +429,7 @@ function withTicketTime(ap: ApReq, keytab: ReturnType<typeof readKeytab>, tag: n
 /** A copy of keytab bytes keeping only entries of the given enctypes. */
 function keepEnctypes(bytes: Buffer, etypes: number[]): Buffer {
   const kept = [bytes.subarray(0, 2)];
-  for (let off = 2; off + 4 <= bytes.length; ) {
+  for (let off = 2; off + 4 <= bytes.length;) {
     const size = bytes.readInt32BE(off);
     const entry = bytes.subarray(off, off + 4 + Math.abs(size));
     off += 4 + Math.abs(size);

@@ -44,7 +44,10 @@ describe('RFC 3962 Appendix B AES-CTS (key "chicken teriyaki", IV 0)', () => {
     [32, '39312523a78662d5be7fcbcc98ebf5a897687268d6ecccc0c07b25e25ecfe584'],
     [47, '97687268d6ecccc0c07b25e25ecfe584b3fffd940c16a18c1b5549d2f838029e39312523a78662d5be7fcbcc98ebf5'],
     [48, '97687268d6ecccc0c07b25e25ecfe5849dad8bbb96c4cdc03bc103e1a194bbd839312523a78662d5be7fcbcc98ebf5a8'],
-    [64, '97687268d6ecccc0c07b25e25ecfe58439312523a78662d5be7fcbcc98ebf5a84807efe836ee89a526730dbc2f7bc8409dad8bbb96c4cdc03bc103e1a194bbd8'],
+    [
+      64,
+      '97687268d6ecccc0c07b25e25ecfe58439312523a78662d5be7fcbcc98ebf5a84807efe836ee89a526730dbc2f7bc8409dad8bbb96c4cdc03bc103e1a194bbd8',
+    ],
   ])('%i bytes encrypt to the vector and decrypt back', (n, expected) => {
     const plain = input.subarray(0, n);
     expect(aesCtsEncrypt(key, Buffer.alloc(16), plain).toString('hex')).toBe(expected);
@@ -67,13 +70,55 @@ describe('RFC 3962 Appendix B AES-CTS (key "chicken teriyaki", IV 0)', () => {
 describe('string-to-key', () => {
   const X64 = 'X'.repeat(64);
   it.each([
-    ['password', 'ATHENA.MIT.EDUraeburn', 1, '42263c6e89f4fc28b8df68ee09799f15', 'fe697b52bc0d3ce14432ba036a92e65bbb52280990a2fa27883998d72af30161'],
-    ['password', 'ATHENA.MIT.EDUraeburn', 2, 'c651bf29e2300ac27fa469d693bdda13', 'a2e16d16b36069c135d5e9d2e25f896102685618b95914b467c67622225824ff'],
-    ['password', 'ATHENA.MIT.EDUraeburn', 1200, '4c01cd46d632d01e6dbe230a01ed642a', '55a6ac740ad17b4846941051e1e8b0a7548d93b0ab30a8bc3ff16280382b8c2a'],
-    ['password', hex('1234567878563412'), 5, 'e9b23d52273747dd5c35cb55be619d8e', '97a4e786be20d81a382d5ebc96d5909cabcdadc87ca48f574504159f16c36e31'],
-    [X64, 'pass phrase equals block size', 1200, '59d1bb789a828b1aa54ef9c2883f69ed', '89adee3608db8bc71f1bfbfe459486b05618b70cbae22092534e56c553ba4b34'],
-    [`${X64}X`, 'pass phrase exceeds block size', 1200, 'cb8005dc5f90179a7f02104c0018751d', 'd78c5c9cb872a8c9dad4697f0bb5b2d21496c82beb2caeda2112fceea057401b'],
-    ['\u{1D11E}', 'EXAMPLE.COMpianist', 50, 'f149c1f2e154a73452d43e7fe62a56e5', '4b6d9839f84406df1f09cc166db4b83c571848b784a3d6bdc346589a3e393f9e'],
+    [
+      'password',
+      'ATHENA.MIT.EDUraeburn',
+      1,
+      '42263c6e89f4fc28b8df68ee09799f15',
+      'fe697b52bc0d3ce14432ba036a92e65bbb52280990a2fa27883998d72af30161',
+    ],
+    [
+      'password',
+      'ATHENA.MIT.EDUraeburn',
+      2,
+      'c651bf29e2300ac27fa469d693bdda13',
+      'a2e16d16b36069c135d5e9d2e25f896102685618b95914b467c67622225824ff',
+    ],
+    [
+      'password',
+      'ATHENA.MIT.EDUraeburn',
+      1200,
+      '4c01cd46d632d01e6dbe230a01ed642a',
+      '55a6ac740ad17b4846941051e1e8b0a7548d93b0ab30a8bc3ff16280382b8c2a',
+    ],
+    [
+      'password',
+      hex('1234567878563412'),
+      5,
+      'e9b23d52273747dd5c35cb55be619d8e',
+      '97a4e786be20d81a382d5ebc96d5909cabcdadc87ca48f574504159f16c36e31',
+    ],
+    [
+      X64,
+      'pass phrase equals block size',
+      1200,
+      '59d1bb789a828b1aa54ef9c2883f69ed',
+      '89adee3608db8bc71f1bfbfe459486b05618b70cbae22092534e56c553ba4b34',
+    ],
+    [
+      `${X64}X`,
+      'pass phrase exceeds block size',
+      1200,
+      'cb8005dc5f90179a7f02104c0018751d',
+      'd78c5c9cb872a8c9dad4697f0bb5b2d21496c82beb2caeda2112fceea057401b',
+    ],
+    [
+      '\u{1D11E}',
+      'EXAMPLE.COMpianist',
+      50,
+      'f149c1f2e154a73452d43e7fe62a56e5',
+      '4b6d9839f84406df1f09cc166db4b83c571848b784a3d6bdc346589a3e393f9e',
+    ],
   ])('RFC 3962 B: %j with %j, %i iterations', (password, salt, iterations, k128, k256) => {
     expect(getEnctype(17).stringToKey(password, salt, iterations).toString('hex')).toBe(k128);
     expect(getEnctype(18).stringToKey(password, salt, iterations).toString('hex')).toBe(k256);
@@ -94,8 +139,7 @@ function confounderOf(etype: number, key: Buffer, usage: number, cipher: Buffer)
   usageBytes.writeUInt32BE(usage, 0);
   usageBytes[4] = 0xaa;
   const e = getEnctype(etype);
-  const ke =
-    etype <= 18 ? deriveKeyDk(key, usageBytes) : kdfHmacSha2(etype === 19 ? 'sha256' : 'sha384', key, usageBytes, e.keyBytes * 8);
+  const ke = etype <= 18 ? deriveKeyDk(key, usageBytes) : kdfHmacSha2(etype === 19 ? 'sha256' : 'sha384', key, usageBytes, e.keyBytes * 8);
   return aesCtsDecrypt(ke, Buffer.alloc(16), cipher.subarray(0, cipher.length - e.checksumBytes)).subarray(0, 16);
 }
 
@@ -106,14 +150,38 @@ describe('encryption vectors (MIT t_decrypt for 17/18, RFC 8009 A for 19/20)', (
   it.each([
     [17, '', 0, '5a5c0f0ba54f3828b2195e66ca24a289', '49ff8e11c173d9583a3254fbe7b1f1df36c538e8416784a1672e6676'],
     [17, '31', 1, '98450e3f3baa13f5c99beb936981b06f', 'f86742f537b35dc2174a4dbaa920faf9042090b065e1ebb1cad9a65394'],
-    [17, '392062797465737373', 2, '9062430c8cda3388922e6d6a509f5b7a', '68fb9679601f45c78857b2bf820fd6e53eca8d42fd4b1d7024a09205abb7cd2ec26c355d2f'],
-    [18, '', 0, '17f275f2954f2ed1f90c377ba7f4d6a369aa0136e0bf0c927ad6133c693759a9', 'e5094c55ee7b38262e2b044280b069379a95bf95bd8376fb3281b435'],
-    [18, '31', 1, 'b9477e1ff0329c0050e20ce6c72d2dff27e8fe541ab0954429a9cb5b4f7b1e2a', '406150b97aeb76d43b36b62cc1ecdfbe6f40e95755e0beb5c27825f3a4'],
+    [
+      17,
+      '392062797465737373',
+      2,
+      '9062430c8cda3388922e6d6a509f5b7a',
+      '68fb9679601f45c78857b2bf820fd6e53eca8d42fd4b1d7024a09205abb7cd2ec26c355d2f',
+    ],
+    [
+      18,
+      '',
+      0,
+      '17f275f2954f2ed1f90c377ba7f4d6a369aa0136e0bf0c927ad6133c693759a9',
+      'e5094c55ee7b38262e2b044280b069379a95bf95bd8376fb3281b435',
+    ],
+    [
+      18,
+      '31',
+      1,
+      'b9477e1ff0329c0050e20ce6c72d2dff27e8fe541ab0954429a9cb5b4f7b1e2a',
+      '406150b97aeb76d43b36b62cc1ecdfbe6f40e95755e0beb5c27825f3a4',
+    ],
     [19, '', 2, K19, 'ef85fb890bb8472f4dab20394dca781dad877eda39d50c870c0d5a0a8e48c718'],
     [19, '000102030405', 2, K19, '84d7f30754ed987bab0bf3506beb09cfb55402cef7e6877ce99e247e52d16ed4421dfdf8976c'],
     [19, BYTES21, 2, K19, '720f73b18d9859cd6ccb4346115cd336c70f58edc0c4437c5573544c31c813bce1e6d072c186b39a413c2f92ca9b8334a287ffcbfc'],
     [20, '', 2, K20, '41f53fa5bfe7026d91faf9be959195a058707273a96a40f0a01960621ac612748b9bbfbe7eb4ce3c'],
-    [20, BYTES21, 2, K20, '40013e2df58e8751957d2878bcd2d6fe101ccfd556cb1eae79db3c3ee86429f2b2a602ac86fef6ecb647d6295fae077a1feb517508d2c16b4192e01f62'],
+    [
+      20,
+      BYTES21,
+      2,
+      K20,
+      '40013e2df58e8751957d2878bcd2d6fe101ccfd556cb1eae79db3c3ee86429f2b2a602ac86fef6ecb647d6295fae077a1feb517508d2c16b4192e01f62',
+    ],
   ])('enctype %i, plaintext %j (hex), usage %i', (etype, plainHex, usage, keyHex, cipherHex) => {
     const e = getEnctype(etype);
     const key = hex(keyHex);
@@ -160,6 +228,8 @@ describe('enctypes it does not do', () => {
     [16, /des3-cbc-sha1 is not supported/],
     [99, /enctype 99 is not supported/],
   ])('enctype %i is refused as unsupported-enctype', (etype, message) => {
-    expect(() => getEnctype(etype)).toThrow(expect.objectContaining({ reason: 'unsupported-enctype', message: expect.stringMatching(message) }));
+    expect(() => getEnctype(etype)).toThrow(
+      expect.objectContaining({ reason: 'unsupported-enctype', message: expect.stringMatching(message) }),
+    );
   });
 });

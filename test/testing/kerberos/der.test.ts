@@ -22,9 +22,12 @@ import {
 import { parsePrincipal, formatPrincipal, shortName } from '../../../src/testing/kerberos/index.js';
 
 describe('DER round trips', () => {
-  it.each([0, 1, 127, 128, 255, 256, -1, -128, -129, 32767, 32768, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 40 + 5])('INTEGER %i', (n) => {
-    expect(derInt(readDer(der.int(n), 'int'), 'int')).toBe(n);
-  });
+  it.each([0, 1, 127, 128, 255, 256, -1, -128, -129, 32767, 32768, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 40 + 5])(
+    'INTEGER %i',
+    (n) => {
+      expect(derInt(readDer(der.int(n), 'int'), 'int')).toBe(n);
+    },
+  );
 
   it.each([
     [0, '020100'],
@@ -63,7 +66,12 @@ describe('DER round trips', () => {
   it('a Kerberos-style SEQUENCE of tagged fields reads back by tag, optional ones left out', () => {
     const encoded = der.app(
       3,
-      der.seq(der.ctx(0, der.int(18)), undefined, der.ctx(2, der.string('ALICE.TEST')), der.ctx(3, der.seq(der.string('a'), der.string('b')))),
+      der.seq(
+        der.ctx(0, der.int(18)),
+        undefined,
+        der.ctx(2, der.string('ALICE.TEST')),
+        der.ctx(3, der.seq(der.string('a'), der.string('b'))),
+      ),
     );
     const outer = readDer(encoded, 'msg');
     expect(outer.cls).toBe(1);

@@ -37,16 +37,19 @@ const cases = [17, 18, 19, 20].flatMap((etype) =>
 );
 
 describe('RFC 4121 wrap tokens', () => {
-  it.each(cases)('enctype $etype, acceptor subkey $subkey, confidential $confidential: both directions', ({ etype, subkey, confidential }) => {
-    const { acceptor, initiator } = pair(etype, subkey);
-    for (const rrc of [0, 1, 16, 28, 1000]) {
-      const message = Buffer.from(`message with rrc ${rrc}`);
-      const fromAcceptor = acceptor.wrap(message, { confidential, rrc, ec: confidential ? rrc % 7 : 0 });
-      expect(initiator.unwrap(fromAcceptor)).toEqual({ message, confidential });
-      const fromInitiator = initiator.wrap(message, { confidential, rrc });
-      expect(acceptor.unwrap(fromInitiator)).toEqual({ message, confidential });
-    }
-  });
+  it.each(cases)(
+    'enctype $etype, acceptor subkey $subkey, confidential $confidential: both directions',
+    ({ etype, subkey, confidential }) => {
+      const { acceptor, initiator } = pair(etype, subkey);
+      for (const rrc of [0, 1, 16, 28, 1000]) {
+        const message = Buffer.from(`message with rrc ${rrc}`);
+        const fromAcceptor = acceptor.wrap(message, { confidential, rrc, ec: confidential ? rrc % 7 : 0 });
+        expect(initiator.unwrap(fromAcceptor)).toEqual({ message, confidential });
+        const fromInitiator = initiator.wrap(message, { confidential, rrc });
+        expect(acceptor.unwrap(fromInitiator)).toEqual({ message, confidential });
+      }
+    },
+  );
 
   it('writes the header fields RFC 4121 section 4.2.6.2 defines', () => {
     const { acceptor } = pair(18, true);
@@ -100,7 +103,9 @@ describe('RFC 4121 wrap tokens', () => {
     const { acceptor, initiator } = pair(17, false);
     const first = initiator.wrap(Buffer.from('1'));
     const second = initiator.wrap(Buffer.from('2'));
-    expect(() => acceptor.unwrap(second)).toThrow(expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/out of order/) }));
+    expect(() => acceptor.unwrap(second)).toThrow(
+      expect.objectContaining({ reason: 'bad-token', message: expect.stringMatching(/out of order/) }),
+    );
     expect(acceptor.unwrap(first).message.toString()).toBe('1');
     expect(() => acceptor.unwrap(first)).toThrow(expect.objectContaining({ reason: 'replay' }));
     expect(acceptor.unwrap(second).message.toString()).toBe('2');
@@ -148,14 +153,22 @@ describe('GSS-API framing', () => {
 
 describe('SPNEGO encodings', () => {
   it('NegTokenResp round-trips', () => {
-    const resp = { negState: NegState.ACCEPT_COMPLETED, supportedMech: KRB5_MECH_OID, responseToken: Buffer.from('rep'), mechListMIC: undefined };
+    const resp = {
+      negState: NegState.ACCEPT_COMPLETED,
+      supportedMech: KRB5_MECH_OID,
+      responseToken: Buffer.from('rep'),
+      mechListMIC: undefined,
+    };
     const encoded = encodeNegTokenResp(resp);
     expect(encoded[0]).toBe(0xa1);
     expect(decodeNegTokenResp(encoded)).toEqual(resp);
   });
 
   it('reads a NegTokenInit with several mechanisms and an optimistic token', () => {
-    const init = der.seq(der.ctx(0, der.seq(der.oid('1.2.840.48018.1.2.2'), der.oid(KRB5_MECH_OID))), der.ctx(2, der.octets(Buffer.from('tok'))));
+    const init = der.seq(
+      der.ctx(0, der.seq(der.oid('1.2.840.48018.1.2.2'), der.oid(KRB5_MECH_OID))),
+      der.ctx(2, der.octets(Buffer.from('tok'))),
+    );
     const token = encodeDer(DerClass.APPLICATION, true, 0, Buffer.concat([der.oid(SPNEGO_OID), der.ctx(0, init)]));
     expect(decodeNegTokenInit(token)).toEqual({ mechTypes: ['1.2.840.48018.1.2.2', KRB5_MECH_OID], mechToken: Buffer.from('tok') });
   });

@@ -63,7 +63,12 @@ describe('GssapiSaslServer', () => {
     expect(client.unwrap(offer.send[0]!.payload)).toEqual({ message: Buffer.from([0x01, 0x01, 0x00, 0x00]), confidential: false });
     const end = server.receive(last, choice(client, 0x01, authzid));
     expect(end.send).toEqual([{ status: SaslStatus.COMPLETE, payload: Buffer.alloc(0) }]);
-    expect(end.done).toEqual({ principal: 'alice/admin@EXAMPLE.TEST', user: 'alice', authzid: expected, server: 'impala/host1@EXAMPLE.TEST' });
+    expect(end.done).toEqual({
+      principal: 'alice/admin@EXAMPLE.TEST',
+      user: 'alice',
+      authzid: expected,
+      server: 'impala/host1@EXAMPLE.TEST',
+    });
     expect(server.complete).toBe(true);
   });
 
@@ -76,10 +81,31 @@ describe('GssapiSaslServer', () => {
   });
 
   it.each([
-    { name: 'another mechanism', steps: [[SaslStatus.START, 'PLAIN']], status: SaslStatus.BAD, message: 'Unsupported mechanism type PLAIN' },
+    {
+      name: 'another mechanism',
+      steps: [[SaslStatus.START, 'PLAIN']],
+      status: SaslStatus.BAD,
+      message: 'Unsupported mechanism type PLAIN',
+    },
     { name: 'no START first', steps: [[SaslStatus.OK, 'x']], status: SaslStatus.ERROR, message: 'Expected START status' },
-    { name: 'START twice', steps: [[SaslStatus.START, 'GSSAPI'], [SaslStatus.START, 'GSSAPI']], status: SaslStatus.ERROR, message: /Expected OK or COMPLETE status/ },
-    { name: 'a token the acceptor refuses', steps: [[SaslStatus.START, 'GSSAPI'], [SaslStatus.OK, 'nonsense']], status: SaslStatus.ERROR, message: /not the pretend AP-REQ/ },
+    {
+      name: 'START twice',
+      steps: [
+        [SaslStatus.START, 'GSSAPI'],
+        [SaslStatus.START, 'GSSAPI'],
+      ],
+      status: SaslStatus.ERROR,
+      message: /Expected OK or COMPLETE status/,
+    },
+    {
+      name: 'a token the acceptor refuses',
+      steps: [
+        [SaslStatus.START, 'GSSAPI'],
+        [SaslStatus.OK, 'nonsense'],
+      ],
+      status: SaslStatus.ERROR,
+      message: /not the pretend AP-REQ/,
+    },
   ])('answers $name with an error', ({ steps, status, message }) => {
     const { server } = setup();
     let last;
@@ -98,9 +124,21 @@ describe('GssapiSaslServer', () => {
   });
 
   it.each([
-    { name: 'a confidentiality layer it did not offer', wrapped: (c: GssSecurityContext) => choice(c, 0x04), message: /chose security layer 0x4/ },
-    { name: 'an integrity layer it did not offer', wrapped: (c: GssSecurityContext) => choice(c, 0x02), message: /chose security layer 0x2/ },
-    { name: 'a choice shorter than 4 octets', wrapped: (c: GssSecurityContext) => c.wrap(Buffer.from([1, 0])), message: /is 2 bytes, expected at least 4/ },
+    {
+      name: 'a confidentiality layer it did not offer',
+      wrapped: (c: GssSecurityContext) => choice(c, 0x04),
+      message: /chose security layer 0x4/,
+    },
+    {
+      name: 'an integrity layer it did not offer',
+      wrapped: (c: GssSecurityContext) => choice(c, 0x02),
+      message: /chose security layer 0x2/,
+    },
+    {
+      name: 'a choice shorter than 4 octets',
+      wrapped: (c: GssSecurityContext) => c.wrap(Buffer.from([1, 0])),
+      message: /is 2 bytes, expected at least 4/,
+    },
     { name: 'an altered choice', wrapped: (c: GssSecurityContext) => flipLast(choice(c, 0x01)), message: /checksum does not match/ },
   ])('refuses $name', ({ wrapped, message }) => {
     const { client, server } = setup();
@@ -116,7 +154,10 @@ describe('GssapiSaslServer', () => {
   it('stops when the client aborts, sending nothing back', () => {
     const { server } = setup();
     server.receive(SaslStatus.START, Buffer.from('GSSAPI'));
-    expect(server.receive(SaslStatus.ERROR, Buffer.from('client gave up'))).toEqual({ send: [], error: 'client aborted the negotiation: client gave up' });
+    expect(server.receive(SaslStatus.ERROR, Buffer.from('client gave up'))).toEqual({
+      send: [],
+      error: 'client aborted the negotiation: client gave up',
+    });
   });
 
   it('refuses anything after it completed', () => {

@@ -16,7 +16,10 @@ import { callMetadata, metadata, METADATA_REQUESTS, type MetadataMethod } from '
 
 const METHODS = Object.keys(METADATA_REQUESTS) as MetadataMethod[];
 // The fields a call needs besides the session (GetFunctions' functionName is required).
-const FIELDS: Partial<Record<MetadataMethod, Record<string, unknown>>> = { GetFunctions: { functionName: '%' }, GetPrimaryKeys: { tableName: 't' } };
+const FIELDS: Partial<Record<MetadataMethod, Record<string, unknown>>> = {
+  GetFunctions: { functionName: '%' },
+  GetPrimaryKeys: { tableName: 't' },
+};
 
 let cluster: LocalCluster;
 let s: RawSession;
@@ -53,11 +56,16 @@ describe('sessions', () => {
     expect(operationsOpen()).toBe(before);
   });
 
-  it.each(METHODS)('%s with the session’s guid but another secret: "Invalid session id" (test_hs2: create_session_handle_without_secret)', async (method) => {
-    const forged = new tcli.TSessionHandle({ sessionId: new tcli.THandleIdentifier({ guid: s.session.sessionId.guid, secret: Buffer.alloc(16) }) });
-    const resp = await callMetadata({ ...s, session: forged }, method, FIELDS[method]);
-    expectError(resp.status, /^Invalid session id: /);
-  });
+  it.each(METHODS)(
+    '%s with the session’s guid but another secret: "Invalid session id" (test_hs2: create_session_handle_without_secret)',
+    async (method) => {
+      const forged = new tcli.TSessionHandle({
+        sessionId: new tcli.THandleIdentifier({ guid: s.session.sessionId.guid, secret: Buffer.alloc(16) }),
+      });
+      const resp = await callMetadata({ ...s, session: forged }, method, FIELDS[method]);
+      expectError(resp.status, /^Invalid session id: /);
+    },
+  );
 });
 
 describe('patterns', () => {
@@ -88,7 +96,9 @@ describe('patterns', () => {
     const resp = await sendWithI32SchemaName(port(), s.session);
     expect(resp.status.statusCode).toBe(tcli.TStatusCode.SUCCESS_STATUS);
     const op = resp.operationHandle!;
-    const fetched = await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 100 as never }));
+    const fetched = await s.client.FetchResults(
+      new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 100 as never }),
+    );
     await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }));
     // The answer to a GetSchemas without any pattern.
     const { rows: all } = await metadata(s, 'GetSchemas');
@@ -103,14 +113,20 @@ describe('operations', () => {
     const op = resp.operationHandle!;
     const pages: number[] = [];
     for (;;) {
-      const r = await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 5 as never }));
+      const r = await s.client.FetchResults(
+        new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 5 as never }),
+      );
       expect(r.status.statusCode).toBe(tcli.TStatusCode.SUCCESS_STATUS);
       pages.push(r.results!.columns![0]!.stringVal!.values.length);
       if (!r.hasMoreRows) break;
     }
     expect(pages).toEqual([5, 5, 5, 2]);
-    expect((await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }))).status.statusCode).toBe(tcli.TStatusCode.SUCCESS_STATUS);
-    const again = await s.client.FetchResults(new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 5 as never }));
+    expect((await s.client.CloseOperation(new tcli.TCloseOperationReq({ operationHandle: op }))).status.statusCode).toBe(
+      tcli.TStatusCode.SUCCESS_STATUS,
+    );
+    const again = await s.client.FetchResults(
+      new tcli.TFetchResultsReq({ operationHandle: op, orientation: tcli.TFetchOrientation.FETCH_NEXT, maxRows: 5 as never }),
+    );
     expectError(again.status, /^Invalid or unknown query handle/);
   });
 

@@ -7,7 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import { isEmptyPattern, jdbcPatternMatcher } from '../../../src/testing/metadata/jdbc-pattern.js';
 
-const NAMES = ['default', 'defaults', 'd_f', 'dxf', 'alltypes', 'all_types', 'alltypes_view', 'a.b', 'axb', 'ab%', 'ab', 'DEFAULT', '_impala_builtins'];
+const NAMES = [
+  'default',
+  'defaults',
+  'd_f',
+  'dxf',
+  'alltypes',
+  'all_types',
+  'alltypes_view',
+  'a.b',
+  'axb',
+  'ab%',
+  'ab',
+  'DEFAULT',
+  '_impala_builtins',
+];
 
 // [pattern, names it matches (of NAMES), why]
 const CASES: Array<[string | undefined, string[], string]> = [

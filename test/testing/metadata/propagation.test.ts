@@ -50,7 +50,9 @@ describe('metadata propagation', () => {
     await waitFor(async () => (await tableNames(other, 'prop_db')).length === 1, 5000, 'the table to reach the other coordinator');
     expect(performance.now() - started).toBeGreaterThanOrEqual(DELAY_MS - 50);
     expect((await metadata(other, 'GetSchemas', { schemaName: 'prop_db' })).rows.map((r) => r.TABLE_SCHEM)).toEqual(['prop_db']);
-    expect((await metadata(other, 'GetColumns', { schemaName: 'prop_db', tableName: 't' })).rows.map((r) => [r.COLUMN_NAME, r.TYPE_NAME])).toEqual([
+    expect(
+      (await metadata(other, 'GetColumns', { schemaName: 'prop_db', tableName: 't' })).rows.map((r) => [r.COLUMN_NAME, r.TYPE_NAME]),
+    ).toEqual([
       ['a', 'INT'],
       ['b', 'STRING'],
     ]);

@@ -51,47 +51,121 @@ afterAll(async () => {
 // them, TABLE_MD and KEQ_SEQ included) and their types, per call.
 const SCHEMAS: Array<[MetadataMethod, Record<string, unknown>, Array<[string, number]>]> = [
   ['GetCatalogs', {}, [['TABLE_CAT', STRING]]],
-  ['GetSchemas', {}, [['TABLE_SCHEM', STRING], ['TABLE_CATALOG', STRING]]],
-  ['GetTables', {}, [['TABLE_CAT', STRING], ['TABLE_SCHEM', STRING], ['TABLE_NAME', STRING], ['TABLE_TYPE', STRING], ['REMARKS', STRING]]],
+  [
+    'GetSchemas',
+    {},
+    [
+      ['TABLE_SCHEM', STRING],
+      ['TABLE_CATALOG', STRING],
+    ],
+  ],
+  [
+    'GetTables',
+    {},
+    [
+      ['TABLE_CAT', STRING],
+      ['TABLE_SCHEM', STRING],
+      ['TABLE_NAME', STRING],
+      ['TABLE_TYPE', STRING],
+      ['REMARKS', STRING],
+    ],
+  ],
   ['GetTableTypes', {}, [['TABLE_TYPE', STRING]]],
   [
     'GetColumns',
     {},
     [
-      ['TABLE_CAT', STRING], ['TABLE_MD', STRING], ['TABLE_NAME', STRING], ['COLUMN_NAME', STRING], ['DATA_TYPE', INT],
-      ['TYPE_NAME', STRING], ['COLUMN_SIZE', INT], ['BUFFER_LENGTH', INT], ['DECIMAL_DIGITS', INT], ['NUM_PREC_RADIX', INT],
-      ['NULLABLE', INT], ['REMARKS', STRING], ['COLUMN_DEF', STRING], ['SQL_DATA_TYPE', INT], ['SQL_DATETIME_SUB', INT],
-      ['CHAR_OCTET_LENGTH', INT], ['ORDINAL_POSITION', INT], ['IS_NULLABLE', STRING], ['SCOPE_CATALOG', STRING],
-      ['SCOPE_SCHEMA', STRING], ['SCOPE_TABLE', STRING], ['SOURCE_DATA_TYPE', SMALLINT], ['IS_AUTO_INCREMENT', STRING],
+      ['TABLE_CAT', STRING],
+      ['TABLE_MD', STRING],
+      ['TABLE_NAME', STRING],
+      ['COLUMN_NAME', STRING],
+      ['DATA_TYPE', INT],
+      ['TYPE_NAME', STRING],
+      ['COLUMN_SIZE', INT],
+      ['BUFFER_LENGTH', INT],
+      ['DECIMAL_DIGITS', INT],
+      ['NUM_PREC_RADIX', INT],
+      ['NULLABLE', INT],
+      ['REMARKS', STRING],
+      ['COLUMN_DEF', STRING],
+      ['SQL_DATA_TYPE', INT],
+      ['SQL_DATETIME_SUB', INT],
+      ['CHAR_OCTET_LENGTH', INT],
+      ['ORDINAL_POSITION', INT],
+      ['IS_NULLABLE', STRING],
+      ['SCOPE_CATALOG', STRING],
+      ['SCOPE_SCHEMA', STRING],
+      ['SCOPE_TABLE', STRING],
+      ['SOURCE_DATA_TYPE', SMALLINT],
+      ['IS_AUTO_INCREMENT', STRING],
     ],
   ],
   [
     'GetTypeInfo',
     {},
     [
-      ['TYPE_NAME', STRING], ['DATA_TYPE', INT], ['PRECISION', INT], ['LITERAL_PREFIX', STRING], ['LITERAL_SUFFIX', STRING],
-      ['CREATE_PARAMS', STRING], ['NULLABLE', INT], ['CASE_SENSITIVE', BOOLEAN], ['SEARCHABLE', SMALLINT],
-      ['UNSIGNED_ATTRIBUTE', BOOLEAN], ['FIXED_PREC_SCALE', BOOLEAN], ['AUTO_INCREMENT', BOOLEAN], ['LOCAL_TYPE_NAME', STRING],
-      ['MINIMUM_SCALE', SMALLINT], ['MAXIMUM_SCALE', SMALLINT], ['SQL_DATA_TYPE', INT], ['SQL_DATETIME_SUB', INT], ['NUM_PREC_RADIX', INT],
+      ['TYPE_NAME', STRING],
+      ['DATA_TYPE', INT],
+      ['PRECISION', INT],
+      ['LITERAL_PREFIX', STRING],
+      ['LITERAL_SUFFIX', STRING],
+      ['CREATE_PARAMS', STRING],
+      ['NULLABLE', INT],
+      ['CASE_SENSITIVE', BOOLEAN],
+      ['SEARCHABLE', SMALLINT],
+      ['UNSIGNED_ATTRIBUTE', BOOLEAN],
+      ['FIXED_PREC_SCALE', BOOLEAN],
+      ['AUTO_INCREMENT', BOOLEAN],
+      ['LOCAL_TYPE_NAME', STRING],
+      ['MINIMUM_SCALE', SMALLINT],
+      ['MAXIMUM_SCALE', SMALLINT],
+      ['SQL_DATA_TYPE', INT],
+      ['SQL_DATETIME_SUB', INT],
+      ['NUM_PREC_RADIX', INT],
     ],
   ],
   [
     'GetFunctions',
     { functionName: 'abs' },
-    [['FUNCTION_CAT', STRING], ['FUNCTION_SCHEM', STRING], ['FUNCTION_NAME', STRING], ['REMARKS', STRING], ['FUNCTION_TYPE', INT], ['SPECIFIC_NAME', STRING]],
+    [
+      ['FUNCTION_CAT', STRING],
+      ['FUNCTION_SCHEM', STRING],
+      ['FUNCTION_NAME', STRING],
+      ['REMARKS', STRING],
+      ['FUNCTION_TYPE', INT],
+      ['SPECIFIC_NAME', STRING],
+    ],
   ],
   [
     'GetPrimaryKeys',
     { tableName: 'alltypes' },
-    [['TABLE_CAT', STRING], ['TABLE_SCHEM', STRING], ['TABLE_NAME', STRING], ['COLUMN_NAME', STRING], ['KEQ_SEQ', INT], ['PK_NAME', STRING]],
+    [
+      ['TABLE_CAT', STRING],
+      ['TABLE_SCHEM', STRING],
+      ['TABLE_NAME', STRING],
+      ['COLUMN_NAME', STRING],
+      ['KEQ_SEQ', INT],
+      ['PK_NAME', STRING],
+    ],
   ],
   [
     'GetCrossReference',
     { foreignTableName: 'alltypes' },
     [
-      ['PKTABLE_CAT', STRING], ['PKTABLE_SCHEM', STRING], ['PKTABLE_NAME', STRING], ['PKCOLUMN_NAME', STRING], ['FKTABLE_CAT', STRING],
-      ['FKTABLE_SCHEM', STRING], ['FKTABLE_NAME', STRING], ['FKCOLUMN_NAME', STRING], ['KEQ_SEQ', INT], ['UPDATE_RULE', INT],
-      ['DELETE_RULE', INT], ['FK_NAME', STRING], ['PK_NAME', STRING], ['DEFERRABILITY', INT],
+      ['PKTABLE_CAT', STRING],
+      ['PKTABLE_SCHEM', STRING],
+      ['PKTABLE_NAME', STRING],
+      ['PKCOLUMN_NAME', STRING],
+      ['FKTABLE_CAT', STRING],
+      ['FKTABLE_SCHEM', STRING],
+      ['FKTABLE_NAME', STRING],
+      ['FKCOLUMN_NAME', STRING],
+      ['KEQ_SEQ', INT],
+      ['UPDATE_RULE', INT],
+      ['DELETE_RULE', INT],
+      ['FK_NAME', STRING],
+      ['PK_NAME', STRING],
+      ['DEFERRABILITY', INT],
     ],
   ],
 ];
@@ -111,12 +185,15 @@ const OPERATION_TYPES: Record<MetadataMethod, number> = {
 };
 
 describe('result set schemas and handles', () => {
-  it.each(SCHEMAS)('%s answers MetadataOp’s columns and a finished operation with a result set (hs2-server ExecuteMetadataOp)', async (method, fields, columns) => {
-    const { resp, columns: got } = await metadata(s, method, fields);
-    expect(got.map((c) => [c.name, c.typeId])).toEqual(columns);
-    expect(resp.operationHandle!.hasResultSet).toBe(true);
-    expect(resp.operationHandle!.operationType).toBe(OPERATION_TYPES[method]);
-  });
+  it.each(SCHEMAS)(
+    '%s answers MetadataOp’s columns and a finished operation with a result set (hs2-server ExecuteMetadataOp)',
+    async (method, fields, columns) => {
+      const { resp, columns: got } = await metadata(s, method, fields);
+      expect(got.map((c) => [c.name, c.typeId])).toEqual(columns);
+      expect(resp.operationHandle!.hasResultSet).toBe(true);
+      expect(resp.operationHandle!.operationType).toBe(OPERATION_TYPES[method]);
+    },
+  );
 
   it('the operation is FINISHED at once, counts as open until closed, and its profile names the call as statement and DDL as query type (test_hs2 test_get_schemas, IMPALA-619)', async () => {
     const before = cluster.stats()[0]!.operationsOpen;
@@ -162,7 +239,9 @@ describe('GetTypeInfo', () => {
 
   it('lists impalad’s types in its order with their JDBC facts', async () => {
     const { rows } = await metadata(s, 'GetTypeInfo');
-    expect(rows.map((r) => [r.TYPE_NAME, r.DATA_TYPE, r.PRECISION, r.CASE_SENSITIVE, r.UNSIGNED_ATTRIBUTE, r.NUM_PREC_RADIX])).toEqual(TYPES);
+    expect(rows.map((r) => [r.TYPE_NAME, r.DATA_TYPE, r.PRECISION, r.CASE_SENSITIVE, r.UNSIGNED_ATTRIBUTE, r.NUM_PREC_RADIX])).toEqual(
+      TYPES,
+    );
   });
 
   it('carries impalad’s constants, and NULL in its SMALLINT columns (filled with Integers, MetadataOp.createGetTypeInfoResult; hs2-util TColumnValueToHS2TColumn reads short_val)', async () => {
@@ -199,11 +278,19 @@ describe('GetCatalogs and GetTableTypes', () => {
 describe('GetSchemas', () => {
   // [request fields, TABLE_SCHEM values, source]
   const CASES: Array<[Record<string, unknown>, string[], string]> = [
-    [{}, ['_impala_builtins', 'default', 'meta_db'], 'every database, _impala_builtins included (ImpaladCatalog adds BuiltinsDb), sorted case-insensitively (Catalog.filterCatalogObjectsByPattern)'],
+    [
+      {},
+      ['_impala_builtins', 'default', 'meta_db'],
+      'every database, _impala_builtins included (ImpaladCatalog adds BuiltinsDb), sorted case-insensitively (Catalog.filterCatalogObjectsByPattern)',
+    ],
     [{ schemaName: 'default%' }, ['default'], 'FrontendTest.TestGetSchema'],
     [{ schemaName: 'd_f%' }, ['default'], 'JdbcTest.testMetaDataGetSchemas'],
     [{ schemaName: 'META%' }, [], 'case-sensitive: PatternMatcher compiles without CASE_INSENSITIVE'],
-    [{ schemaName: '%', catalogName: '' }, ['_impala_builtins', 'default', 'meta_db'], 'an empty catalog name is an empty pattern (MetadataOp.isEmptyPattern)'],
+    [
+      { schemaName: '%', catalogName: '' },
+      ['_impala_builtins', 'default', 'meta_db'],
+      'an empty catalog name is an empty pattern (MetadataOp.isEmptyPattern)',
+    ],
     [{ catalogName: 'hive' }, [], 'a catalog pattern that is not empty: no rows (MetadataOp.doGetDbsMetadata)'],
   ];
 
@@ -218,14 +305,60 @@ describe('GetSchemas', () => {
 describe('GetTables', () => {
   // [request fields, [TABLE_NAME, TABLE_TYPE] rows, source]
   const CASES: Array<[Record<string, unknown>, Array<[string, string]>, string]> = [
-    [{ schemaName: 'meta_db' }, [['all_types', 'TABLE'], ['alltypes', 'TABLE'], ['alltypes_tiny', 'TABLE'], ['alltypes_view', 'VIEW'], ['types_tbl', 'TABLE']], 'tables and views, sorted (Catalog.filterStringsByPattern)'],
+    [
+      { schemaName: 'meta_db' },
+      [
+        ['all_types', 'TABLE'],
+        ['alltypes', 'TABLE'],
+        ['alltypes_tiny', 'TABLE'],
+        ['alltypes_view', 'VIEW'],
+        ['types_tbl', 'TABLE'],
+      ],
+      'tables and views, sorted (Catalog.filterStringsByPattern)',
+    ],
     [{ schemaName: 'meta_db', tableName: 'all_ypes' }, [['alltypes', 'TABLE']], 'FrontendTest.TestGetTables: _ is any one character'],
-    [{ schemaName: 'meta_db', tableName: 'all_types' }, [['all_types', 'TABLE']], 'an unescaped _ is exactly one character: not alltypes, which is shorter'],
-    [{ schemaName: 'meta_db', tableName: 'alltypes\\_%' }, [['alltypes_tiny', 'TABLE'], ['alltypes_view', 'VIEW']], 'FrontendTest.TestGetTablesTypeTable: \\_ is the underscore'],
-    [{ schemaName: 'meta_db', tableName: 'alltypes%', tableTypes: ['TABLE'] }, [['alltypes', 'TABLE'], ['alltypes_tiny', 'TABLE']], 'FrontendTest.TestGetTablesTypeTable: TABLE only'],
-    [{ schemaName: 'meta_db', tableName: 'alltypes%', tableTypes: ['view'] }, [['alltypes_view', 'VIEW']], 'FrontendTest.TestGetTablesTypeView; types are upper-cased (MetadataOp.getTables)'],
-    [{ schemaName: 'meta_db', tableTypes: ['MATERIALIZED_VIEW', 'EXTERNAL'] }, [], 'no TABLE or VIEW among the types: no rows (MetadataOp.getTables hasValidTableType)'],
-    [{ schemaName: 'meta_db', tableTypes: [] }, [['all_types', 'TABLE'], ['alltypes', 'TABLE'], ['alltypes_tiny', 'TABLE'], ['alltypes_view', 'VIEW'], ['types_tbl', 'TABLE']], 'an empty type list filters nothing'],
+    [
+      { schemaName: 'meta_db', tableName: 'all_types' },
+      [['all_types', 'TABLE']],
+      'an unescaped _ is exactly one character: not alltypes, which is shorter',
+    ],
+    [
+      { schemaName: 'meta_db', tableName: 'alltypes\\_%' },
+      [
+        ['alltypes_tiny', 'TABLE'],
+        ['alltypes_view', 'VIEW'],
+      ],
+      'FrontendTest.TestGetTablesTypeTable: \\_ is the underscore',
+    ],
+    [
+      { schemaName: 'meta_db', tableName: 'alltypes%', tableTypes: ['TABLE'] },
+      [
+        ['alltypes', 'TABLE'],
+        ['alltypes_tiny', 'TABLE'],
+      ],
+      'FrontendTest.TestGetTablesTypeTable: TABLE only',
+    ],
+    [
+      { schemaName: 'meta_db', tableName: 'alltypes%', tableTypes: ['view'] },
+      [['alltypes_view', 'VIEW']],
+      'FrontendTest.TestGetTablesTypeView; types are upper-cased (MetadataOp.getTables)',
+    ],
+    [
+      { schemaName: 'meta_db', tableTypes: ['MATERIALIZED_VIEW', 'EXTERNAL'] },
+      [],
+      'no TABLE or VIEW among the types: no rows (MetadataOp.getTables hasValidTableType)',
+    ],
+    [
+      { schemaName: 'meta_db', tableTypes: [] },
+      [
+        ['all_types', 'TABLE'],
+        ['alltypes', 'TABLE'],
+        ['alltypes_tiny', 'TABLE'],
+        ['alltypes_view', 'VIEW'],
+        ['types_tbl', 'TABLE'],
+      ],
+      'an empty type list filters nothing',
+    ],
     [{ tableName: 'alltypes_view' }, [['alltypes_view', 'VIEW']], 'FrontendTest.TestLoadedView; no schema: every database'],
     [{ schemaName: 'meta_db', tableName: 'ALLTYPES' }, [], 'case-sensitive'],
     [{ catalogName: 'x', schemaName: 'meta_db' }, [], 'a catalog pattern that is not empty: no rows'],
@@ -271,26 +404,62 @@ describe('GetColumns', () => {
 
   it('describes every type as impalad does', async () => {
     const { rows } = await metadata(s, 'GetColumns', { schemaName: 'meta_db', tableName: 'types_tbl' });
-    expect(rows.map((r) => [r.COLUMN_NAME, r.DATA_TYPE, r.TYPE_NAME, r.COLUMN_SIZE, r.DECIMAL_DIGITS, r.NUM_PREC_RADIX, r.ORDINAL_POSITION])).toEqual(COLUMNS);
+    expect(
+      rows.map((r) => [r.COLUMN_NAME, r.DATA_TYPE, r.TYPE_NAME, r.COLUMN_SIZE, r.DECIMAL_DIGITS, r.NUM_PREC_RADIX, r.ORDINAL_POSITION]),
+    ).toEqual(COLUMNS);
   });
 
   it('carries MetadataOp.getColumns’ constants: NULL catalog, columnNullable, YES, NO, NULL for what Impala does not know', async () => {
     const { rows } = await metadata(s, 'GetColumns', { schemaName: 'meta_db', tableName: 'types_tbl', columnName: 'dc' });
     expect(rows).toEqual([
       {
-        TABLE_CAT: null, TABLE_MD: 'meta_db', TABLE_NAME: 'types_tbl', COLUMN_NAME: 'dc', DATA_TYPE: 3, TYPE_NAME: 'DECIMAL', COLUMN_SIZE: 10,
-        BUFFER_LENGTH: null, DECIMAL_DIGITS: 5, NUM_PREC_RADIX: 10, NULLABLE: 1, REMARKS: null, COLUMN_DEF: null, SQL_DATA_TYPE: null,
-        SQL_DATETIME_SUB: null, CHAR_OCTET_LENGTH: null, ORDINAL_POSITION: 13, IS_NULLABLE: 'YES', SCOPE_CATALOG: null, SCOPE_SCHEMA: null,
-        SCOPE_TABLE: null, SOURCE_DATA_TYPE: null, IS_AUTO_INCREMENT: 'NO',
+        TABLE_CAT: null,
+        TABLE_MD: 'meta_db',
+        TABLE_NAME: 'types_tbl',
+        COLUMN_NAME: 'dc',
+        DATA_TYPE: 3,
+        TYPE_NAME: 'DECIMAL',
+        COLUMN_SIZE: 10,
+        BUFFER_LENGTH: null,
+        DECIMAL_DIGITS: 5,
+        NUM_PREC_RADIX: 10,
+        NULLABLE: 1,
+        REMARKS: null,
+        COLUMN_DEF: null,
+        SQL_DATA_TYPE: null,
+        SQL_DATETIME_SUB: null,
+        CHAR_OCTET_LENGTH: null,
+        ORDINAL_POSITION: 13,
+        IS_NULLABLE: 'YES',
+        SCOPE_CATALOG: null,
+        SCOPE_SCHEMA: null,
+        SCOPE_TABLE: null,
+        SOURCE_DATA_TYPE: null,
+        IS_AUTO_INCREMENT: 'NO',
       },
     ]);
   });
 
   // [request fields, [table, column] rows, source]
   const PATTERNS: Array<[Record<string, unknown>, Array<[string, string]>, string]> = [
-    [{ schemaName: 'meta_db', tableName: 'types_tbl', columnName: 's%' }, [['types_tbl', 'si'], ['types_tbl', 's']], 'FrontendTest.TestGetColumns: "stri%"-style prefix, in table order'],
+    [
+      { schemaName: 'meta_db', tableName: 'types_tbl', columnName: 's%' },
+      [
+        ['types_tbl', 'si'],
+        ['types_tbl', 's'],
+      ],
+      'FrontendTest.TestGetColumns: "stri%"-style prefix, in table order',
+    ],
     [{ schemaName: 'meta_db', tableName: 'types_tbl', columnName: 'b_' }, [['types_tbl', 'bi']], '_ is one character'],
-    [{ schemaName: 'meta_db', tableName: 'alltypes%' }, [['alltypes', 'a'], ['alltypes_tiny', 'a'], ['alltypes_view', 'a']], 'views have columns too'],
+    [
+      { schemaName: 'meta_db', tableName: 'alltypes%' },
+      [
+        ['alltypes', 'a'],
+        ['alltypes_tiny', 'a'],
+        ['alltypes_view', 'a'],
+      ],
+      'views have columns too',
+    ],
     [{ schemaName: 'meta_%', tableName: 'all\\_types' }, [['all_types', 'a']], 'patterns on every level'],
     [{ catalogName: 'x', tableName: 'alltypes' }, [], 'a catalog pattern that is not empty: no rows'],
   ];
@@ -326,9 +495,12 @@ describe('GetFunctions', () => {
     [{ functionName: '%', schemaName: 'default' }, 'a schema pattern'],
     [{ functionName: '%', schemaName: '_impala_builtins' }, 'even the built-ins’ own database'],
     [{ functionName: '%', catalogName: 'x' }, 'a catalog pattern'],
-  ])('%j answers no rows: %s is not empty (MetadataOp.getFunctions: "built-in functions do not have a catalog name or schema name")', async (fields, _why) => {
-    expect((await metadata(s, 'GetFunctions', fields)).rows).toEqual([]);
-  });
+  ])(
+    '%j answers no rows: %s is not empty (MetadataOp.getFunctions: "built-in functions do not have a catalog name or schema name")',
+    async (fields, _why) => {
+      expect((await metadata(s, 'GetFunctions', fields)).rows).toEqual([]);
+    },
+  );
 });
 
 describe('GetPrimaryKeys and GetCrossReference', () => {

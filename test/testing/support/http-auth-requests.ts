@@ -35,4 +35,5 @@ export async function profileUser(s: RawSession): Promise<string | undefined> {
 }
 
 /** The `impala.auth=…` pair an answer sets (not a deleting one), without attributes. */
-export const cookieOf = (r: HttpReply): string | undefined => r.headers['set-cookie']?.find((c) => /^impala\.auth=[^;]/.test(c))?.split(';')[0];
+export const cookieOf = (r: HttpReply): string | undefined =>
+  r.headers['set-cookie']?.find((c) => /^impala\.auth=[^;]/.test(c))?.split(';')[0];

@@ -45,13 +45,22 @@ export class HttpStatusError extends Error {
 }
 
 /** POSTs `body` (or sends `method`) and collects the whole answer. Rejects when the connection fails or closes early. */
-export function post(target: HttpTarget, body: Buffer, extra: { headers?: Record<string, string>; method?: string } = {}): Promise<HttpReply> {
+export function post(
+  target: HttpTarget,
+  body: Buffer,
+  extra: { headers?: Record<string, string>; method?: string } = {},
+): Promise<HttpReply> {
   const url = new URL(target.path ?? '/cliservice', target.origin);
   const secure = url.protocol === 'https:';
   const headers: Record<string, string> = { 'Content-Type': 'application/x-thrift', ...target.headers, ...extra.headers };
   if (target.cookies && target.cookie) headers.Cookie = target.cookie;
   return new Promise((resolve, reject) => {
-    const options = { method: extra.method ?? 'POST', headers, ...(target.agent !== undefined ? { agent: target.agent } : {}), ...(target.ca ? { ca: target.ca } : {}) };
+    const options = {
+      method: extra.method ?? 'POST',
+      headers,
+      ...(target.agent !== undefined ? { agent: target.agent } : {}),
+      ...(target.ca ? { ca: target.ca } : {}),
+    };
     const req = (secure ? https : http).request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -82,7 +91,10 @@ type Generated = Record<string, (...a: unknown[]) => unknown>;
 /** One call's request message, and how to read its answer. */
 export function encodeCall<R = unknown>(method: string, req: unknown): { bytes: Buffer; decode(body: Buffer): Promise<R> } {
   let bytes: Buffer | undefined;
-  const client = new service.Client(outputTransport((b) => (bytes = b)), BinaryProtocol) as unknown as Generated;
+  const client = new service.Client(
+    outputTransport((b) => (bytes = b)),
+    BinaryProtocol,
+  ) as unknown as Generated;
   const answer = (client[method] as unknown as (r: unknown) => Promise<R>).call(client, req);
   answer.catch(() => undefined);
   return {
@@ -114,7 +126,9 @@ export function httpClient(target: HttpTarget): Client {
 /** Opens a session over HTTP. */
 export async function httpSession(target: HttpTarget, configuration: Record<string, string> = {}): Promise<RawSession> {
   const client = httpClient(target);
-  const resp = await client.OpenSession(new tcli.TOpenSessionReq({ client_protocol: tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6, configuration }));
+  const resp = await client.OpenSession(
+    new tcli.TOpenSessionReq({ client_protocol: tcli.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6, configuration }),
+  );
   expectOk(resp.status);
   const session = resp.sessionHandle!;
   return {
