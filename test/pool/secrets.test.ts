@@ -6,7 +6,6 @@
  * messages, and util.inspect and JSON of every object an application can
  * hold. None may contain the password, whole, percent-encoded or in pieces.
  */
-import { execFileSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import { resolvePoolOptions } from '../../src/pool/options.js';
 import { startCluster } from '../../src/testing/index.js';
 import { waitFor } from '../support/pool-fixtures.js';
 import { requireTool } from '../support/system-tool.js';
+import { selfSignedCert } from '../support/certs.js';
 
 const USER = 'alice';
 // Every character a URL reserves, so the password has to be percent-encoded to work at all.
@@ -215,27 +215,7 @@ describe('secrets', () => {
     'LDAP over TLS and over HTTPS Basic: the right password works, a wrong one is refused, clear text is refused, and none of it shows',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'impala-pool-ldap-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          'key.pem',
-          '-out',
-          'cert.pem',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-        ],
-        { cwd: dir, stdio: 'pipe' },
-      );
+      selfSignedCert(dir, 'DNS:localhost');
       const cert = readFileSync(join(dir, 'cert.pem'));
       const cluster = await startCluster({
         tls: { key: readFileSync(join(dir, 'key.pem')), cert },

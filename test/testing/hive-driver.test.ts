@@ -4,7 +4,6 @@
  * over NOSASL, SASL PLAIN and TLS, and reads every supported type back
  * exactly.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { startCluster, type LocalCluster } from '../../src/testing/index.js';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, ALL_TYPES_EXPECTED, ALL_TYPES_INSERT } from '../support/all-types.js';
 import { requireTool } from '../support/system-tool.js';
 import { hiveConnect, hiveRun, types, type HiveConn } from '../../benchmarks/clients/hive-driver.js';
+import { selfSignedCert } from '../support/certs.js';
 
 const portOf = (cluster: LocalCluster): number => cluster.coordinators[0]!.port;
 
@@ -173,27 +173,7 @@ describe('hive-driver over TLS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'impala-pool-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    selfSignedCert(dir);
     const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     cluster = await startCluster({ tls });
     // In its own process: key, certificate and users cross the IPC channel.

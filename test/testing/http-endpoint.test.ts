@@ -5,7 +5,6 @@
  * checks keep-alive, sessions that move between connections, paths,
  * methods, HTTPS; bare sockets check what hostile input gets.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { waitFor } from '../support/pool-fixtures.js';
 import { HttpStatusError, basic, httpClient, httpSession, openSessionBody, post, type HttpTarget } from './support/http-hs2.js';
 import { columnValues, rawConnect, run } from './support/raw-client.js';
 import { postHead, rawHttp } from './support/raw-http.js';
+import { selfSignedCert } from '../support/certs.js';
 
 const { TCLIService, TCLIService_types } = hive.thrift;
 const utils = new hive.HiveUtils(TCLIService_types);
@@ -346,27 +346,7 @@ describe('HTTPS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'impala-pool-https-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(dir, 'IP:127.0.0.1');
     cert = readFileSync(join(dir, 'cert.pem'));
     cluster = await startCluster({
       tls: { key: readFileSync(join(dir, 'key.pem')), cert },
