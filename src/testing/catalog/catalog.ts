@@ -54,6 +54,11 @@ export class Catalog implements CatalogReplica {
   private readonly open = new Map<DuckDBConnection, OpenConnection>();
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** `instance.connect()` calls under way: DuckDB makes a connection on a worker thread too. */
+  private connecting = 0;
+  private instanceClosed = false;
+  private markInstanceClosed!: () => void;
+  private readonly instanceGone = new Promise<void>((resolve) => (this.markInstanceClosed = resolve));
 
   private constructor(private readonly instance: DuckDBInstance) {}
 
@@ -94,7 +99,19 @@ export class Catalog implements CatalogReplica {
    */
   async connect(database: string): Promise<DuckDBConnection> {
     if (this.closed) throw new Error('the coordinator is stopped');
-    const conn = await this.instance.connect();
+    this.connecting += 1;
+    let conn: DuckDBConnection;
+    try {
+      conn = await this.instance.connect();
+    } finally {
+      this.connecting -= 1;
+    }
+    if (this.closed) {
+      // Closed while DuckDB made it: nothing runs on it yet, so it can go now.
+      conn.closeSync();
+      this.closeInstanceWhenUnused();
+      throw new Error('the coordinator is stopped');
+    }
     let markGone!: () => void;
     const gone = new Promise<void>((resolve) => (markGone = resolve));
     this.open.set(conn, { busy: 0, released: false, gone, markGone });
@@ -153,6 +170,15 @@ export class Catalog implements CatalogReplica {
       // Already closed with the instance.
     }
     entry.markGone();
+    if (this.closed) this.closeInstanceWhenUnused();
+  }
+
+  /** Once closing, the instance goes when no connection is open or being made: closing it under one is a crash too. */
+  private closeInstanceWhenUnused(): void {
+    if (this.instanceClosed || this.open.size > 0 || this.connecting > 0) return;
+    this.instanceClosed = true;
+    this.instance.closeSync();
+    this.markInstanceClosed();
   }
 
   /** Whether a database exists. */
@@ -284,15 +310,13 @@ export class Catalog implements CatalogReplica {
   }
 
   private async shutDown(): Promise<void> {
-    const entries = [...this.open];
-    for (const [conn, entry] of entries) {
+    for (const [conn, entry] of [...this.open]) {
       if (entry.busy > 0) conn.interrupt();
       this.release(conn);
     }
-    // A connection still busy after the wait closes when its work ends;
-    // it keeps DuckDB's database alive until then, so closing the
-    // instance under it is safe.
-    await finishesWithin(Promise.all(entries.map(([, e]) => e.gone)), CLOSE_WAIT_MS);
-    this.instance.closeSync();
+    this.closeInstanceWhenUnused();
+    // Interrupted work ends quickly; should some outlast the wait, the
+    // instance closes when the last of it ends, not before.
+    await finishesWithin(this.instanceGone, CLOSE_WAIT_MS);
   }
 }
