@@ -321,6 +321,8 @@ function probedTypes(message: string | undefined): [string, string] | undefined 
  * (`main.impala_fdiv`, plain `/`).
  */
 export async function typeDivisions(sql: string, probe: DivisionProbe): Promise<string> {
+  // Every statement passes here: most have no '/' at all, and need no tokens.
+  if (!sql.includes('/')) return sql;
   let tokens = scan(sql);
   if (!tokens.some((t) => isOp(t, '/'))) return sql;
   for (let guard = tokens.length; guard > 0; guard -= 1) {
