@@ -8,6 +8,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CatalogChange, CatalogReplica } from './bus.js';
+import { DuckLease, type LeaseOwner } from './duck-lease.js';
 import { CatalogNotes } from './notes.js';
 import { analysisError } from '../impala-errors.js';
 import { formatImpalaType, impalaTypeOfDuckDBName, type ImpalaType } from '../impala-types.js';
@@ -15,7 +16,7 @@ import { finishesWithin } from '../../util/finishes-within.js';
 import { DEFAULT_DATABASE } from '../hs2/server-info.js';
 import { duckIdent } from '../sql/lexer.js';
 import { MACROS } from '../sql/macros.js';
-import type { CatalogCheck } from '../sql/statement-plan.js';
+import type { CatalogCheck, CatalogEffect } from '../sql/statement-plan.js';
 import type { TableRef } from '../sql/token-cursor.js';
 
 const HIDDEN_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog']);
@@ -24,20 +25,11 @@ const HIDDEN_SCHEMAS = new Set(['main', 'information_schema', 'pg_catalog']);
 const CLOSE_WAIT_MS = 2000;
 
 /**
- * An open DuckDB connection and the work under way on it. DuckDB runs that
- * work on a worker thread, and closing the connection while it runs frees
- * what the thread still uses: a crash of the whole process, not an error.
- * So a connection is closed only once nothing runs on it.
+ * Idle connections kept for the next lease. Making one costs a worker-thread
+ * round trip and setting its search path another, more than a short
+ * statement's own work; a coordinator rarely runs more statements at once.
  */
-interface OpenConnection {
-  /** Pieces of work under way (runs, chunk fetches, a scoped use). */
-  busy: number;
-  /** Whether its owner is done with it: it closes as soon as it is idle. */
-  released: boolean;
-  /** Settles once the connection is closed. */
-  readonly gone: Promise<void>;
-  readonly markGone: () => void;
-}
+const MAX_IDLE_CONNECTIONS = 16;
 
 /** A column as DESCRIBE shows it. */
 export interface DescribedColumn {
@@ -48,10 +40,16 @@ export interface DescribedColumn {
 }
 
 /** The DuckDB side of one coordinator. */
-export class Catalog implements CatalogReplica {
+export class Catalog implements CatalogReplica, LeaseOwner {
   /** Declared Impala types, kept in step with DDL. */
   readonly notes = new CatalogNotes();
-  private readonly open = new Map<DuckDBConnection, OpenConnection>();
+  /** Leases not yet settled: their connections may have work on DuckDB's threads. */
+  private readonly open = new Set<DuckLease>();
+  /** Connections no lease holds, by the database their search path names; newest last. */
+  private readonly idle = new Map<string, DuckDBConnection[]>();
+  private idleCount = 0;
+  /** Moves on when a database is dropped: older search paths may name a database that no longer exists. */
+  private generation = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
   /** `instance.connect()` calls under way: DuckDB makes a connection on a worker thread too. */
@@ -89,16 +87,22 @@ export class Catalog implements CatalogReplica {
   }
 
   /**
-   * A connection whose unqualified names resolve in `database`. Every
-   * operation gets its own, so one operation's streaming result is never
-   * disturbed by another's statement, and cancel can interrupt just it.
-   * Each piece of work on it goes through {@link track}; {@link release}
-   * ends it. For work that fits in one function, {@link withConnection}.
+   * A connection whose unqualified names resolve in `database`, lent to one
+   * operation (or metadata call, or replay) at a time, so that one
+   * operation's streaming result is never disturbed by another's statement
+   * and cancel interrupts just it. Every piece of work on it goes through
+   * the lease's `use`; `release` gives it back. For work that fits in one
+   * function, {@link withConnection}.
    *
    * @throws StatementError (Database does not exist) for an unknown database
    */
-  async connect(database: string): Promise<DuckDBConnection> {
-    if (this.closed) throw new Error('the coordinator is stopped');
+  async connect(database: string): Promise<DuckLease> {
+    if (this.closed) throw stoppedError();
+    const kept = this.idle.get(database)?.pop();
+    if (kept) {
+      this.idleCount -= 1;
+      return this.lend(kept, database);
+    }
     this.connecting += 1;
     let conn: DuckDBConnection;
     try {
@@ -110,70 +114,69 @@ export class Catalog implements CatalogReplica {
       // Closed while DuckDB made it: nothing runs on it yet, so it can go now.
       conn.closeSync();
       this.closeInstanceWhenUnused();
-      throw new Error('the coordinator is stopped');
+      throw stoppedError();
     }
-    let markGone!: () => void;
-    const gone = new Promise<void>((resolve) => (markGone = resolve));
-    this.open.set(conn, { busy: 0, released: false, gone, markGone });
+    const lease = this.lend(conn, database);
     try {
-      await this.track(conn, conn.run(`SET search_path = '${`memory.${duckIdent(database)},memory.main`.replace(/'/g, "''")}'`));
+      await lease.use((c) => c.run(`SET search_path = '${`memory.${duckIdent(database)},memory.main`.replace(/'/g, "''")}'`));
     } catch {
-      this.release(conn);
-      throw analysisError(`Database does not exist: ${database}`);
+      lease.release();
+      throw this.closed ? stoppedError() : analysisError(`Database does not exist: ${database}`);
     }
-    return conn;
+    // close() released every lease while the search path was set: this
+    // connection is closed now, and its synchronous methods would crash.
+    if (this.closed) throw stoppedError();
+    return lease;
   }
 
-  /**
-   * Runs `use` on a connection from {@link connect}, which stays busy
-   * until `use` settles and is released after.
-   */
+  private lend(conn: DuckDBConnection, database: string): DuckLease {
+    const lease = new DuckLease(conn, database, this.generation, this);
+    this.open.add(lease);
+    return lease;
+  }
+
+  /** Runs `use` on a connection for `database`, released once `use` settles. */
   async withConnection<T>(database: string, use: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const conn = await this.connect(database);
+    const lease = await this.connect(database);
     try {
-      return await this.track(conn, use(conn));
+      return await lease.use(use);
     } finally {
-      this.release(conn);
+      lease.release();
     }
   }
 
-  /** Waits for `work` on `conn`, which is not closed while it runs. */
-  async track<T>(conn: DuckDBConnection, work: Promise<T>): Promise<T> {
-    const entry = this.open.get(conn);
-    if (entry) entry.busy += 1;
-    try {
-      return await work;
-    } finally {
-      if (entry) {
-        entry.busy -= 1;
-        this.closeIfIdle(conn, entry);
-      }
+  /** Called by a lease once released and idle: its connection is kept for the next lease, or closed. */
+  settled(lease: DuckLease): void {
+    if (!this.open.delete(lease)) return;
+    const keep = !this.closed && lease.reusable && lease.generation === this.generation && this.idleCount < MAX_IDLE_CONNECTIONS;
+    if (keep) {
+      const list = this.idle.get(lease.database) ?? [];
+      list.push(lease.conn);
+      this.idle.set(lease.database, list);
+      this.idleCount += 1;
+      return;
     }
-  }
-
-  /**
-   * Ends a connection from {@link connect}: closed now when idle, else as
-   * soon as its work ends (interrupt first to make that soon). Idempotent.
-   */
-  release(conn: DuckDBConnection): void {
-    const entry = this.open.get(conn);
-    if (!entry || entry.released) return;
-    entry.released = true;
-    this.closeIfIdle(conn, entry);
-  }
-
-  private closeIfIdle(conn: DuckDBConnection, entry: OpenConnection): void {
-    if (!entry.released || entry.busy > 0 || !this.open.delete(conn)) return;
-    try {
-      conn.closeSync();
-    } catch {
-      // Already closed with the instance.
-    }
-    entry.markGone();
+    closeQuietly(lease.conn);
     if (this.closed) this.closeInstanceWhenUnused();
   }
 
-  /** Once closing, the instance goes when no connection is open or being made: closing it under one is a crash too. */
+  /** Applies a successful change's effects to the notes; a dropped database retires the connections kept for reuse. */
+  applyEffects(effects: readonly CatalogEffect[], existedBefore: readonly boolean[]): void {
+    effects.forEach((e, i) => this.notes.apply(e, existedBefore[i]!));
+    if (effects.some((e) => e.type === 'drop-db')) {
+      this.generation += 1;
+      this.closeIdle();
+    }
+  }
+
+  /** Closes every kept connection: none has work under way. */
+  private closeIdle(): void {
+    for (const list of this.idle.values()) for (const conn of list) closeQuietly(conn);
+    this.idle.clear();
+    this.idleCount = 0;
+  }
+
+  /** Once closing, the instance goes when no connection is lent or being made: closing it under one is a crash too. */
   private closeInstanceWhenUnused(): void {
     if (this.instanceClosed || this.open.size > 0 || this.connecting > 0) return;
     this.instanceClosed = true;
@@ -288,7 +291,7 @@ export class Catalog implements CatalogReplica {
         await conn.run('BEGIN TRANSACTION');
         for (const stmt of change.statements) await conn.run(stmt);
         await conn.run('COMMIT');
-        change.effects.forEach((e, i) => this.notes.apply(e, existed[i]!));
+        this.applyEffects(change.effects, existed);
       } catch {
         await conn.run('ROLLBACK').catch(() => undefined);
       }
@@ -310,13 +313,26 @@ export class Catalog implements CatalogReplica {
   }
 
   private async shutDown(): Promise<void> {
-    for (const [conn, entry] of [...this.open]) {
-      if (entry.busy > 0) conn.interrupt();
-      this.release(conn);
+    this.closeIdle();
+    for (const lease of [...this.open]) {
+      if (lease.busy) lease.interrupt();
+      lease.release();
     }
     this.closeInstanceWhenUnused();
     // Interrupted work ends quickly; should some outlast the wait, the
     // instance closes when the last of it ends, not before.
     await finishesWithin(this.instanceGone, CLOSE_WAIT_MS);
+  }
+}
+
+function stoppedError(): Error {
+  return new Error('the coordinator is stopped');
+}
+
+function closeQuietly(conn: DuckDBConnection): void {
+  try {
+    conn.closeSync();
+  } catch {
+    // Already closed with the instance.
   }
 }

@@ -7,8 +7,10 @@
  * @module
  */
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { LRUCache } from 'lru-cache';
 import type { CatalogChange } from '../catalog/bus.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { DuckLease } from '../catalog/duck-lease.js';
 import { executeMeta } from './meta-statements.js';
 import type { Execution, ExecutionResult } from './execution.js';
 import { fromDuckDBError } from '../impala-errors.js';
@@ -54,26 +56,38 @@ export async function analyzeStatement(ctx: AnalyzerContext, session: Session, s
     if (plan.type === 'noop' && plan.syncCatalog) await ctx.syncCatalog?.();
     return executeMeta(catalog, session, plan, sql);
   }
-  const conn = await catalog.connect(session.database);
+  const lease = await catalog.connect(session.database);
   try {
-    return await catalog.track(conn, prepareDuck(ctx, conn, session, plan, sql));
+    return await lease.use((conn) => prepareDuck(ctx, lease, conn, session, plan, sql));
   } catch (err) {
-    catalog.release(conn);
+    lease.release();
     throw fromDuckDBError(err, { sql, database: session.database, dml: plan.kind === 'dml' });
   }
 }
 
+/**
+ * Names of the tables each DuckDB statement text names, as written. DuckDB
+ * parses the text again for them on the event loop's thread; applications
+ * and benchmarks run the same texts over and over.
+ */
+const tableNamesByText = new LRUCache<string, readonly string[]>({ max: 500 });
+
 /** Tables a DuckDB statement names, resolved against the session's database. */
 function referencedTables(conn: DuckDBConnection, sql: string, database: string): TableRef[] {
-  try {
-    return conn.getTableNames(sql, true).map((name) => {
-      const parts = name.split('.').map((p) => p.replace(/^"|"$/g, '').replace(/""/g, '"').toLowerCase());
-      const table = parts[parts.length - 1]!;
-      return { db: parts.length > 1 ? parts[parts.length - 2]! : database, table };
-    });
-  } catch {
-    return [];
+  let names = tableNamesByText.get(sql);
+  if (!names) {
+    try {
+      names = conn.getTableNames(sql, true);
+    } catch {
+      names = [];
+    }
+    tableNamesByText.set(sql, names);
   }
+  return names.map((name) => {
+    const parts = name.split('.').map((p) => p.replace(/^"|"$/g, '').replace(/""/g, '"').toLowerCase());
+    const table = parts[parts.length - 1]!;
+    return { db: parts.length > 1 ? parts[parts.length - 2]! : database, table };
+  });
 }
 
 /**
@@ -113,8 +127,10 @@ async function withImpalaDivision(conn: DuckDBConnection, plan: DuckPlan): Promi
   return { ...plan, statements, analyze };
 }
 
+/** Analysis on `conn`, inside a `use` of `lease`; the Execution it returns runs its work through the lease too. */
 async function prepareDuck(
   ctx: AnalyzerContext,
+  lease: DuckLease,
   conn: DuckDBConnection,
   session: Session,
   translated: DuckPlan,
@@ -125,7 +141,7 @@ async function prepareDuck(
   await catalog.verify(conn, translated.checks);
   const plan = await withImpalaDivision(conn, translated);
   if (plan.onlyIfExists && !(await catalog.tableKind(conn, plan.onlyIfExists))) {
-    catalog.release(conn);
+    lease.release();
     return {
       kind: plan.kind,
       hasResultSet: false,
@@ -141,6 +157,7 @@ async function prepareDuck(
   const analyzed = plan.analyze ?? last;
   const tables = referencedTables(conn, analyzed, session.database);
   const prepared = await conn.prepare(analyzed);
+  lease.own(prepared);
   const columns: ResultColumn[] = [];
   if (plan.hasResultSet) {
     for (let i = 0; i < prepared.columnCount; i += 1) {
@@ -151,16 +168,15 @@ async function prepareDuck(
   }
   // One statement runs as prepared; a sequence runs as text in a transaction.
   const single = plan.statements.length === 1 && plan.analyze === undefined;
-  if (!single) prepared.destroySync();
   // Whether each effect's target existed before, for CREATE … IF NOT EXISTS.
   const existed = await Promise.all(
     plan.effects.map(async (e) => ('ref' in e ? (await catalog.tableKind(conn, e.ref)) !== undefined : false)),
   );
   // Closing a connection under DuckDB's worker thread crashes the process:
-  // every run and chunk fetch goes through the catalog's track, and
-  // release closes the connection once that work is over.
+  // every run and chunk fetch goes through the lease, and the connection
+  // goes back only once that work is over.
   let released = false;
-  const track = <T>(work: Promise<T>): Promise<T> => catalog.track(conn, work);
+  const track = <T>(work: () => Promise<T>): Promise<T> => lease.use(work);
   const errCtx = { sql, database: session.database, dml: plan.kind === 'dml' };
   const resultIndex = plan.resultIndex ?? plan.statements.length - 1;
   return {
@@ -173,31 +189,31 @@ async function prepareDuck(
       try {
         let changed = 0;
         if (single) {
-          if (plan.hasResultSet) return { rows: new DuckDBRowSource(await track(prepared.stream()), track) };
-          changed = (await track(prepared.run())).rowsChanged;
+          if (plan.hasResultSet) return { rows: new DuckDBRowSource(await track(() => prepared.stream()), track) };
+          changed = (await track(() => prepared.run())).rowsChanged;
         } else {
-          await track(conn.run('BEGIN TRANSACTION'));
+          await track(() => conn.run('BEGIN TRANSACTION'));
           for (const [i, stmt] of plan.statements.entries()) {
-            const r = await track(conn.run(stmt));
+            const r = await track(() => conn.run(stmt));
             if (i === resultIndex) changed = r.rowsChanged;
           }
-          await track(conn.run('COMMIT'));
+          await track(() => conn.run('COMMIT'));
         }
-        plan.effects.forEach((e, i) => catalog.notes.apply(e, existed[i]!));
+        catalog.applyEffects(plan.effects, existed);
         if (ctx.publish && plan.kind !== 'query') {
           const published = ctx.publish({ database, statements: plan.statements, effects: plan.effects });
           if (ctx.waitForPublish) await published;
         }
         return plan.reportsRows ? { rowsModified: changed } : {};
       } catch (err) {
-        if (!single && !released) await track(conn.run('ROLLBACK')).catch(() => undefined);
+        if (!single && !released) await track(() => conn.run('ROLLBACK')).catch(() => undefined);
         throw fromDuckDBError(err, errCtx);
       }
     },
-    interrupt: () => conn.interrupt(),
+    interrupt: () => lease.interrupt(),
     release(): void {
       released = true;
-      catalog.release(conn);
+      lease.release();
     },
   };
 }

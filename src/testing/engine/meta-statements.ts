@@ -87,11 +87,11 @@ export async function executeMeta(catalog: Catalog, session: Session, plan: Meta
     default:
       break;
   }
-  const conn = await catalog.connect(session.database).catch(() => catalog.connect('default'));
+  const lease = await catalog.connect(session.database).catch(() => catalog.connect('default'));
   try {
-    return await catalog.track(conn, analyzeOnCatalog(catalog, conn, session, plan, sql));
+    return await lease.use((conn) => analyzeOnCatalog(catalog, conn, session, plan, sql));
   } finally {
-    catalog.release(conn);
+    lease.release();
   }
 }
 

@@ -31,13 +31,14 @@ export class DuckDBRowSource implements RowSource {
    */
   constructor(
     private result: DuckDBResult | undefined,
-    private readonly track: <T>(work: Promise<T>) => Promise<T> = (work) => work,
+    private readonly track: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ) {}
 
   async fill(builder: RowSetBuilder, maxRows: number, maxBytes: number): Promise<boolean> {
     while (!this.done && builder.rows < maxRows && (builder.rows === 0 || builder.bytes < maxBytes)) {
       if (!this.chunk || this.offset >= this.chunk.rowCount) {
-        const next = this.result ? await this.track(this.result.fetchChunk()) : null;
+        const result = this.result;
+        const next = result ? await this.track(() => result.fetchChunk()) : null;
         if (!next || next.rowCount === 0) {
           this.close();
           break;
