@@ -11,8 +11,34 @@
  *
  * @module
  */
+import { LRUCache } from 'lru-cache';
 import { bindParameters } from './bind.js';
 import { classify, type Classification } from './classify.js';
+
+/**
+ * Classifications of recent templates. Applications run the same templates
+ * over and over, and tokenizing one costs as much as a fifth of what the
+ * pool adds to a short statement. Long templates are classified each time:
+ * they would crowd out the rest.
+ */
+const classified = new LRUCache<string, Classification>({ max: 1000 });
+const MAX_CACHED_TEMPLATE = 4096;
+
+/** The template's classification, frozen: one object may be handed to many statements' events. */
+function classifyTemplate(sql: string): Classification {
+  if (sql.length > MAX_CACHED_TEMPLATE) return classify(sql);
+  let c = classified.get(sql);
+  if (!c) {
+    const fresh = classify(sql);
+    for (const ref of [...fresh.reads, ...fresh.writes]) Object.freeze(ref);
+    Object.freeze(fresh.reads);
+    Object.freeze(fresh.writes);
+    Object.freeze(fresh.databases);
+    c = Object.freeze(fresh);
+    classified.set(sql, c);
+  }
+  return c;
+}
 
 /** Parameters as {@link bindParameters} takes them. */
 export type StatementParams = Parameters<typeof bindParameters>[1];
@@ -42,5 +68,5 @@ export function statementText(sql: unknown, params: StatementParams): string {
  */
 export function prepareStatement(sql: unknown, params: StatementParams): PreparedStatement {
   const text = statementText(sql, params);
-  return { text, classification: classify(sql as string) };
+  return { text, classification: classifyTemplate(sql as string) };
 }
