@@ -73,6 +73,15 @@ export function roundRatios<T>(r: RoundsResult<T>, system: string, reference: st
 }
 
 /**
+ * Per round, the lowest p99 ratio against `reference` any system could reach:
+ * `floorMs` (what the mix's slowest statements take even where nothing else
+ * delays them) over the reference's p99. A target below it cannot be met.
+ */
+export function p99Floor<T>(r: RoundsResult<T>, reference: string, floorMs: number, p99: (v: T) => number): number[] {
+  return (r.bySystem.get(reference) ?? []).map((v) => ratio(floorMs, p99(v)));
+}
+
+/**
  * Systems kept open across rounds and phases, as a long-lived application
  * keeps its pool: built and opened on first use, closed by {@link closeAll}.
  */

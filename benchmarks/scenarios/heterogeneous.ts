@@ -13,12 +13,12 @@
 import { errorNotes, PHASE_FIGURE_LABELS, phaseContenders, phaseTable, runPhase } from '../harness/phase.js';
 import { startProgress } from '../harness/progress.js';
 import { withRig } from '../harness/rig.js';
-import { roundRatios, SystemCache } from '../harness/rounds.js';
+import { p99Floor, roundRatios, SystemCache } from '../harness/rounds.js';
 import type { RunContext, Scenario, ScenarioResult } from '../harness/scenario.js';
 import { median } from '../harness/stats.js';
 import { headlinePool, HAPROXY_SYSTEMS, POOL_SYSTEMS, REFERENCE, specs } from '../harness/systems.js';
 import { judge } from '../harness/targets.js';
-import { DEFAULT_MIX } from '../harness/workload.js';
+import { DEFAULT_MIX, MIX_SLEEP_MS } from '../harness/workload.js';
 import { skippedResult } from './skipped.js';
 
 /** Sizes of a run. */
@@ -90,6 +90,7 @@ export async function runHeterogeneous(ctx: RunContext, size: HeterogeneousSize)
   const hasRef = names.includes(REFERENCE);
   const p99Rounds = hasRef ? roundRatios(slowPhase, pool, REFERENCE, (x) => x.p99) : [];
   const tputRounds = hasRef ? roundRatios(slowPhase, pool, REFERENCE, (x) => x.throughput) : [];
+  const floorRounds = hasRef ? p99Floor(slowPhase, REFERENCE, MIX_SLEEP_MS, (x) => x.p99) : [];
   const evenP99 = hasRef ? roundRatios(even, pool, REFERENCE, (x) => x.p99) : [];
   const evenTput = hasRef ? roundRatios(even, pool, REFERENCE, (x) => x.throughput) : [];
   const refShare = hasRef ? median((slowPhase.bySystem.get(REFERENCE) ?? []).map((x) => x.sharesPct[slow]!)) : Number.NaN;
@@ -107,6 +108,11 @@ export async function runHeterogeneous(ctx: RunContext, size: HeterogeneousSize)
         rounds: shareRounds,
         digits: 2,
       }),
+      {
+        label: `lowest possible p99 ratio (slow phase): sleep(${MIX_SLEEP_MS}) ms / ${REFERENCE}'s p99`,
+        value: median(floorRounds),
+        rounds: floorRounds,
+      },
       { label: `${REFERENCE}: share of statements on the slow coordinator`, value: refShare, unit: '%' },
       { label: `${pool} / ${REFERENCE}, p99 latency (even phase)`, value: median(evenP99), rounds: evenP99 },
       { label: `${pool} / ${REFERENCE}, throughput (even phase)`, value: median(evenTput), rounds: evenTput },
@@ -128,6 +134,7 @@ export async function runHeterogeneous(ctx: RunContext, size: HeterogeneousSize)
       'haproxy systems: each worker borrows one of 24 persistent connect() connections through the proxy, JDBC-style (HikariCP defaults: validated after 500 ms idle, evicted on connection errors); haproxy-leastconn-per-query opens a new connection per statement.',
       '`direct` runs every worker on coordinator 0, which is never the slow one: it shows what one healthy coordinator alone does, not a balancing choice.',
       '`balance source` hashes the client address, and every client here is 127.0.0.1: haproxy-source sends all traffic to one coordinator (its shares show which).',
+      `No system's p99 can be below ${MIX_SLEEP_MS} ms: a fifth of the statements are \`SELECT sleep(${MIX_SLEEP_MS})\`. The "lowest possible" ratio is ${MIX_SLEEP_MS} ms over ${REFERENCE}'s p99 in the same round: a p99 target under it cannot be met by any balancing.`,
       'Shares count ExecuteStatement calls at each coordinator (retries included), over the measured stretch only.',
       'Each system is built once and kept open across rounds and both phases, as a long-lived application keeps its pool; every round starts with a short warm-up that is not measured (after the switch to a slow coordinator too).',
       ...errorNotes(even, 'even'),

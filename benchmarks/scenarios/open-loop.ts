@@ -13,12 +13,12 @@
 import { errorNotes, PHASE_FIGURE_LABELS, phaseContenders, phaseTable, runPhase, type PhaseRound } from '../harness/phase.js';
 import { startProgress } from '../harness/progress.js';
 import { withRig } from '../harness/rig.js';
-import { roundRatios, SystemCache, type RoundsResult } from '../harness/rounds.js';
+import { p99Floor, roundRatios, SystemCache, type RoundsResult } from '../harness/rounds.js';
 import type { Ratio, ResultTable, RunContext, Scenario, ScenarioResult } from '../harness/scenario.js';
 import { fmt, formatSpread, median } from '../harness/stats.js';
 import { headlinePool, HAPROXY_SYSTEMS, POOL_SYSTEMS, REFERENCE, specs } from '../harness/systems.js';
 import { figure, judge } from '../harness/targets.js';
-import { DEFAULT_MIX } from '../harness/workload.js';
+import { DEFAULT_MIX, MIX_SLEEP_MS } from '../harness/workload.js';
 import { skippedResult } from './skipped.js';
 
 /** Sizes of a run. */
@@ -128,6 +128,12 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
     const p99 = hasRef ? roundRatios(result, pool, REFERENCE, (x) => x.p99) : [];
     const label = `${pool} / ${REFERENCE}, p99 latency from arrival at ${pct}% of capacity (${rate}/s)`;
     ratios.push(pct === 80 ? judge(label, median(p99), '<=', 0.5, { rounds: p99 }) : figure(label, median(p99), { rounds: p99 }));
+    if (pct === 80 && hasRef) {
+      const floor = p99Floor(result, REFERENCE, MIX_SLEEP_MS, (x) => x.p99);
+      ratios.push(
+        figure(`lowest possible p99 ratio at 80%: sleep(${MIX_SLEEP_MS}) ms / ${REFERENCE}'s p99`, median(floor), { rounds: floor }),
+      );
+    }
     for (const spec of systems) {
       const rs = result.bySystem.get(spec.name) ?? [];
       levelRows.push([
@@ -192,6 +198,7 @@ export async function runOpenLoop(ctx: RunContext, size: OpenLoopSize): Promise<
       `Capacity is haproxy-leastconn's closed-loop throughput with the slow coordinator (${capacityPerSec.toFixed(0)} stmt/s here); each level's rate is that share of it, for every system — a system with more capacity has more headroom at the same rate.`,
       "Every system gets the same 24 workers taking arrivals in order (the application's concurrency); haproxy systems hold 24 persistent connections through the proxy, JDBC-style. Arrivals past 480 outstanding are shed (counted); what still waits after the drain time is unserved (counted).",
       `The pool in headlines is ${pool} (createPool's default strategy). \`direct\` is left out: one coordinator cannot take a rate sized for three.`,
+      `Latency from arrival is at least the statement's own time, and a fifth of the statements are \`SELECT sleep(${MIX_SLEEP_MS})\`: no system's p99 is below ${MIX_SLEEP_MS} ms. The "lowest possible" ratio is ${MIX_SLEEP_MS} ms over ${REFERENCE}'s p99 at 80% in the same round; a target under it cannot be met by any balancing.`,
       'Each system is built once and kept open through the capacity measurement and every level, as a long-lived application keeps its pool; every round starts with a short unmeasured warm-up.',
       ...levels.flatMap((l) => errorNotes(l.result, `${l.pct}%`)),
     ],
