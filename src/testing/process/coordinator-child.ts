@@ -35,6 +35,7 @@ const link = new RemoteCatalogLink(peer);
 let coordinator: Coordinator | undefined;
 let reported = '';
 
+/** Sends the counters when they changed since the last report. */
 function report(): void {
   if (!coordinator) return;
   const stats = coordinator.stats();
@@ -42,6 +43,13 @@ function report(): void {
   if (text === reported) return;
   reported = text;
   peer.notify('stats', stats);
+}
+
+/** Sends the counters ahead of an answer: an answer always moves them (its RPC is counted), so no comparison. */
+function reportBeforeAnswer(): void {
+  if (!coordinator) return;
+  reported = '';
+  peer.notify('stats', coordinator.stats());
 }
 
 // Buffers may arrive as plain Uint8Arrays.
@@ -60,7 +68,7 @@ peer.handle<ChildInit>('init', async (init): Promise<ChildReady> => {
     ...init.config.http,
     negotiate: init.negotiateInParent ? (token: Buffer) => peer.request<NegotiateResult>('negotiate', token).then(fromParent) : undefined,
   };
-  coordinator = await Coordinator.start({ ...init.config, http, bus: link, beforeAnswer: report });
+  coordinator = await Coordinator.start({ ...init.config, http, bus: link, beforeAnswer: reportBeforeAnswer });
   setInterval(report, STATS_INTERVAL_MS).unref();
   report();
   return { port: coordinator.port, httpPort: coordinator.httpPort };
