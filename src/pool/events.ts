@@ -79,7 +79,7 @@ export interface StatementDiagnostic {
   ok: boolean;
   /** Set when the caller stopped reading a stream before its end (the statement was cancelled). */
   abandoned?: true;
-  /** Impala query id, when known. */
+  /** Impala query id: set for a query or statement that finished, and for a failure whose error names one; not for streams or metadata calls. */
   queryId?: string;
   /** The error's code, when it failed. */
   code?: ImpalaErrorCode;

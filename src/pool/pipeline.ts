@@ -101,9 +101,15 @@ export async function runStatement<T>(ctx: PoolContext, call: StatementCall, bod
       if (err) throw err;
       continue;
     }
-    attempts.succeeded(a, true);
+    attempts.succeeded(a, true, queryIdOf(result));
     return result;
   }
+}
+
+/** The Impala query id a result carries, if any (metadata results carry none). */
+function queryIdOf(result: unknown): string | undefined {
+  const id = (result as { queryId?: unknown } | null)?.queryId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /**
@@ -245,7 +251,7 @@ class Attempts {
   }
 
   /** The attempt finished. `recordLatency` is false for streams (their pace is the consumer's). */
-  succeeded(a: Attempt, recordLatency: boolean): void {
+  succeeded(a: Attempt, recordLatency: boolean, queryId?: string): void {
     this.stopRunning(a);
     const { coordinator } = a;
     const ms = this.ctx.clock.now() - a.started;
@@ -261,6 +267,7 @@ class Attempts {
         durationMs: ms,
         attempt: a.number,
         ok: true,
+        ...(queryId === undefined ? {} : { queryId }),
       }));
   }
 
@@ -308,6 +315,7 @@ class Attempts {
         attempt: a.number,
         ok: false,
         code: err.code,
+        ...(err.queryId === undefined ? {} : { queryId: err.queryId }),
       }));
     }
     noteFailure(this.ctx, coordinator, err);

@@ -53,6 +53,8 @@ const THREE_ROWS = 'SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3';
 interface Outcome {
   coordinator: string | undefined;
   rows: number;
+  /** The query id the result reports (streams report none). */
+  queryId: string | undefined;
   /** Where the session was when the statement finished (sessions and leases). */
   sessionOn: string | undefined;
 }
@@ -63,16 +65,16 @@ async function runOn(target: Target, kind: Kind, sql: string): Promise<Omit<Outc
   switch (kind) {
     case 'query': {
       const r = await target.query(sql);
-      return { coordinator: r.coordinator, rows: r.rows.length };
+      return { coordinator: r.coordinator, rows: r.rows.length, queryId: r.queryId };
     }
     case 'execute': {
       const r = await target.execute(sql);
-      return { coordinator: r.coordinator, rows: 0 };
+      return { coordinator: r.coordinator, rows: 0, queryId: r.queryId };
     }
     case 'stream': {
       let rows = 0;
       for await (const _row of target.stream(sql)) rows += 1;
-      return { coordinator: undefined, rows };
+      return { coordinator: undefined, rows, queryId: undefined };
     }
   }
 }
@@ -196,6 +198,10 @@ describe.each(PATHS)('$name', (path) => {
       { coordinator: ranOn, verb, attempt: 1, ok: true },
     ]);
     expect(statements.seen[0]!.code).toBeUndefined();
+    // The message names the query the caller got back, so the two can be matched up.
+    if (path.kind === 'stream') expect(statements.seen[0]!.queryId).toBeUndefined();
+    else expect(statements.seen[0]!.queryId).toMatch(/^[0-9a-f]{16}:[0-9a-f]{16}$/);
+    if (path.kind !== 'stream') expect(statements.seen[0]!.queryId).toBe(out.queryId);
     expect(retries).toEqual([]);
   });
 
