@@ -17,14 +17,14 @@ import { classify, type Classification } from './classify.js';
 
 /**
  * Classifications of recent templates. Applications run the same templates
- * over and over, and tokenizing one costs as much as a fifth of what the
- * pool adds to a short statement. Long templates are classified each time:
- * they would crowd out the rest.
+ * over and over, and tokenizing one cost about a tenth of what the pool adds
+ * to a short statement. Long templates are classified each time: they would
+ * crowd out the rest.
  */
 const classified = new LRUCache<string, Classification>({ max: 1000 });
 const MAX_CACHED_TEMPLATE = 4096;
 
-/** The template's classification, frozen: one object may be handed to many statements' events. */
+/** The template's classification, frozen: one object serves every statement made from the template. */
 function classifyTemplate(sql: string): Classification {
   if (sql.length > MAX_CACHED_TEMPLATE) return classify(sql);
   let c = classified.get(sql);
