@@ -202,6 +202,8 @@ class Attempts {
   private last: ImpalaError | undefined;
   private count = 0;
   private sent = false;
+  /** Where the retry a failure announced runs (picked when it was announced). */
+  private upcoming: Coordinator | undefined;
 
   /**
    * @param opening - set when the call opens this lease: its first
@@ -221,7 +223,8 @@ class Attempts {
     const stopped = this.call.stop.reason;
     if (stopped) return this.stopped(stopped);
     if (this.count >= this.ctx.options.maxAttempts) return this.exhausted();
-    const coordinator = this.pick();
+    const coordinator = this.upcoming ?? this.pick();
+    this.upcoming = undefined;
     if (!coordinator) return this.exhausted();
     this.count += 1;
     this.tried.add(coordinator.id);
@@ -349,12 +352,20 @@ class Attempts {
     // The call's deadline passed meanwhile: no retry would run.
     const stopped = this.call.stop.reason;
     if (stopped) return this.stopped(stopped);
+    // The coordinator is fine; only its session was gone: it may take the retry.
+    if (decision.reason === 'session-gone') this.tried.delete(coordinator.id);
+    // Picked now, so that a retry is announced (and paid for) only when a coordinator is left to run it.
+    const next = this.pick();
+    if (!next) {
+      this.failures.push(failureOf(coordinator, err));
+      this.last = err;
+      return this.exhausted();
+    }
     if (decision.budgeted && !this.ctx.budget.tryWithdraw()) {
       debug('no retry: attempt %d on %s failed (%s: %s) and the retry budget is spent', a.number, coordinator.id, err.code, err.message);
       return err;
     }
-    // The coordinator is fine; only its session was gone: it may take the retry.
-    if (decision.reason === 'session-gone') this.tried.delete(coordinator.id);
+    this.upcoming = next;
     this.failures.push(failureOf(coordinator, err));
     this.last = err;
     announceRetry(this.ctx, {

@@ -339,17 +339,14 @@ const RUN_CASES: RunCase[] = [
     failures: { a: 1, b: 1 },
   },
   {
-    name: 'with every coordinator tried before maxAttempts, the error lists them all',
+    name: 'with every coordinator tried before maxAttempts, the error lists them all; no retry is announced or paid for after the last',
     sql: 'SELECT * FROM t',
     rig: { coordinators: WEIGHTED.slice(0, 2), maxAttempts: 3 },
     fates: [sentClosed, sentClosed],
     expected: { error: { type: NoHealthyCoordinatorError, statementSent: true, listed: ['a', 'b'] } },
     ran: ['a', 'b'],
-    retries: [
-      { coordinator: 'a', code: 'IMPALA_CONNECTION_CLOSED', reason: SENT_READ_RETRY },
-      { coordinator: 'b', code: 'IMPALA_CONNECTION_CLOSED', reason: SENT_READ_RETRY },
-    ],
-    spent: 2,
+    retries: [{ coordinator: 'a', code: 'IMPALA_CONNECTION_CLOSED', reason: SENT_READ_RETRY }],
+    spent: 1,
     failures: { a: 1, b: 1 },
   },
   {
