@@ -45,9 +45,8 @@ export class Catalog implements CatalogReplica, LeaseOwner {
   readonly notes = new CatalogNotes();
   /** Leases not yet settled: their connections may have work on DuckDB's threads. */
   private readonly open = new Set<DuckLease>();
-  /** Connections no lease holds, by the database their search path names; newest last. */
-  private readonly idle = new Map<string, DuckDBConnection[]>();
-  private idleCount = 0;
+  /** Connections no lease holds, with the database their search path names; newest last. */
+  private readonly idle: Array<{ conn: DuckDBConnection; database: string }> = [];
   /** Moves on when a database is dropped: older search paths may name a database that no longer exists. */
   private generation = 0;
   private closed = false;
@@ -98,11 +97,8 @@ export class Catalog implements CatalogReplica, LeaseOwner {
    */
   async connect(database: string): Promise<DuckLease> {
     if (this.closed) throw stoppedError();
-    const kept = this.idle.get(database)?.pop();
-    if (kept) {
-      this.idleCount -= 1;
-      return this.lend(kept, database);
-    }
+    const kept = this.idle.findLastIndex((k) => k.database === database);
+    if (kept >= 0) return this.lend(this.idle.splice(kept, 1)[0]!.conn, database);
     this.connecting += 1;
     let conn: DuckDBConnection;
     try {
@@ -148,12 +144,9 @@ export class Catalog implements CatalogReplica, LeaseOwner {
   /** Called by a lease once released and idle: its connection is kept for the next lease, or closed. */
   settled(lease: DuckLease): void {
     if (!this.open.delete(lease)) return;
-    const keep = !this.closed && lease.reusable && lease.generation === this.generation && this.idleCount < MAX_IDLE_CONNECTIONS;
+    const keep = !this.closed && lease.reusable && lease.generation === this.generation && this.idle.length < MAX_IDLE_CONNECTIONS;
     if (keep) {
-      const list = this.idle.get(lease.database) ?? [];
-      list.push(lease.conn);
-      this.idle.set(lease.database, list);
-      this.idleCount += 1;
+      this.idle.push({ conn: lease.conn, database: lease.database });
       return;
     }
     closeQuietly(lease.conn);
@@ -171,9 +164,7 @@ export class Catalog implements CatalogReplica, LeaseOwner {
 
   /** Closes every kept connection: none has work under way. */
   private closeIdle(): void {
-    for (const list of this.idle.values()) for (const conn of list) closeQuietly(conn);
-    this.idle.clear();
-    this.idleCount = 0;
+    for (const { conn } of this.idle.splice(0)) closeQuietly(conn);
   }
 
   /** Once closing, the instance goes when no connection is lent or being made: closing it under one is a crash too. */

@@ -42,7 +42,7 @@ export class DuckLease {
   /**
    * @param conn - the connection, for the duration of each {@link use}
    * @param database - the database its unqualified names resolve in
-   * @param generation - the catalog's database generation when the connection's search path was set
+   * @param generation - the catalog's database generation when lent (a drop of any database starts a new one)
    * @param owner - told once the lease is released and idle
    */
   constructor(
